@@ -1,0 +1,1 @@
+"""HTTP adapters: REST API, IEC endpoint, console and /metrics, served by aiohttp."""

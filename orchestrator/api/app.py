@@ -1,0 +1,65 @@
+"""The aiohttp application: health, metrics and the REST API, over the ports in ``AppContext``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from orchestrator import __version__
+from orchestrator.api.problems import problem_middleware
+from orchestrator.metrics import render_latest
+from orchestrator.processors.base import Record
+from orchestrator.settings import Settings
+from orchestrator.store.deadletters import DeadLetterStore
+
+
+class Publisher(Protocol):
+    """Where accepted messages go: the embedded runtime's channels or Kafka topics."""
+
+    async def publish(self, records: list[Record] | Record) -> None: ...
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    publisher: Publisher
+    dead_letters: DeadLetterStore
+    health_checks: dict[str, Any] = field(default_factory=dict)
+
+
+CONTEXT = web.AppKey("context", AppContext)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    ctx = request.app[CONTEXT]
+    return web.json_response({"status": "ok", "version": __version__, "runtime": ctx.settings.runtime})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body, content_type = render_latest()
+    return web.Response(body=body, headers={"Content-Type": content_type})
+
+
+async def list_dead_letters(request: web.Request) -> web.Response:
+    ctx = request.app[CONTEXT]
+    try:
+        limit = int(request.query.get("limit", "100"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="limit must be an integer")
+    if not 1 <= limit <= 1000:
+        raise web.HTTPBadRequest(text="limit must be between 1 and 1000")
+    letters = await ctx.dead_letters.list(source_topic=request.query.get("source_topic"), limit=limit)
+    return web.json_response([{
+        "id": d.id, "source_topic": d.source_topic, "code": d.code, "reason": d.reason, "key": d.key,
+        "message_id": d.message_id, "processor": d.processor, "recorded_at": d.recorded_at.isoformat(),
+    } for d in letters])
+
+
+def create_app(ctx: AppContext) -> web.Application:
+    app = web.Application(client_max_size=ctx.settings.max_body_bytes, middlewares=[problem_middleware])
+    app[CONTEXT] = ctx
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/v1/deadletters", list_dead_letters)
+    return app

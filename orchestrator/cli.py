@@ -1,0 +1,177 @@
+"""The ``orchestrator`` command line: one entry point, a subcommand per job."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from orchestrator import __version__
+from orchestrator.logs import configure_logging
+from orchestrator.settings import Settings, load_settings
+
+app = typer.Typer(help="Demand-response and DER control orchestrator (IEC 61968-9 / 61968-100).",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+config_app = typer.Typer(help="Inspect the effective configuration.", no_args_is_help=True)
+db_app = typer.Typer(help="Catalogue database (SQLite or PostgreSQL) schema.", no_args_is_help=True)
+deadletter_app = typer.Typer(help="Messages that could not be processed.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+app.add_typer(deadletter_app, name="deadletter")
+
+try:  # the IEC wire layer has its own commands (validate, roundtrip, convert)
+    from orchestrator.iec.cli import app as iec_app
+
+    app.add_typer(iec_app, name="iec", help="Validate, round-trip and convert IEC 61968-100 messages.")
+except ImportError:  # pragma: no cover - the package is always shipped with its iec layer
+    pass
+
+
+class _Options:
+    config: Optional[Path] = None
+    overrides: dict = {}
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One clear line on stderr, no traceback."""
+    typer.echo(f"orchestrator: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def settings(**overrides) -> Settings:
+    try:
+        s = load_settings(_Options.config, **{**_Options.overrides, **overrides})
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc).splitlines()[0] if not hasattr(exc, "errors") else _pydantic_line(exc))
+    configure_logging(s.log_level, s.log_format)
+    return s
+
+
+def _pydantic_line(exc) -> str:
+    err = exc.errors()[0]
+    return f"invalid setting {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", envvar="ORCHESTRATOR_CONFIG",
+                                          help="TOML settings file (flags and ORCHESTRATOR_* env override it)."),
+    log_level: Optional[str] = typer.Option(None, "--log-level", help="debug, info, warning or error."),
+    log_format: Optional[str] = typer.Option(None, "--log-format", help="json (default) or console."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    _Options.config = config
+    _Options.overrides = {"log_level": log_level, "log_format": log_format}
+
+
+@app.command()
+def serve(
+    runtime: Optional[str] = typer.Option(None, help="embedded (default) or kafka."),
+    host: Optional[str] = typer.Option(None, help="HTTP bind address."),
+    port: Optional[int] = typer.Option(None, help="HTTP port (0 picks a free one)."),
+    data_dir: Optional[Path] = typer.Option(None, help="Directory for the embedded runtime's SQLite files."),
+    database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL."),
+    kafka_bootstrap: Optional[str] = typer.Option(None, help="Kafka bootstrap servers (kafka runtime)."),
+) -> None:
+    """Run the API (and, on the embedded runtime, every processor) until Ctrl-C."""
+    from orchestrator.service import serve_forever
+
+    s = settings(runtime=runtime, http_host=host, http_port=port, data_dir=data_dir, database_url=database_url,
+                 kafka_bootstrap=kafka_bootstrap)
+
+    async def ready(running) -> None:
+        typer.echo(f"orchestrator {__version__} ({s.runtime} runtime) listening on {running.url}", err=True)
+
+    asyncio.run(serve_forever(s, on_ready=ready))
+
+
+@app.command()
+def demo(
+    port: int = typer.Option(8080, help="HTTP port (0 picks a free one)."),
+    data_dir: Optional[Path] = typer.Option(None, help="Keep the demo's state here (default: a temp dir)."),
+) -> None:
+    """Run the whole job on the embedded runtime, no server to install; Ctrl-C stops it."""
+    from orchestrator.demo import run_demo
+
+    directory = data_dir or Path(tempfile.mkdtemp(prefix="orchestrator-demo-"))
+    s = settings(runtime="embedded", http_port=port, data_dir=directory, database_url=None)
+    asyncio.run(run_demo(s))
+
+
+@app.command()
+def worker(
+    processor: Optional[list[str]] = typer.Option(None, "--processor", "-p",
+                                                  help="Processor to run (repeat); default: all."),
+    kafka_bootstrap: Optional[str] = typer.Option(None, help="Kafka bootstrap servers."),
+    app_id: Optional[str] = typer.Option(None, help="Kafka consumer group / faust app id."),
+    partitions: Optional[int] = typer.Option(None, help="Partitions of the topics it creates."),
+    data_dir: Optional[Path] = typer.Option(None, help="Working directory for faust."),
+    database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL (for the sinks)."),
+    no_sinks: bool = typer.Option(False, "--no-sinks", help="Run processors only, no store sinks."),
+) -> None:
+    """Run processors as a faust-streaming worker on the Kafka runtime (scale by partitions)."""
+    from orchestrator.runtime.worker import run_worker
+
+    s = settings(runtime="kafka", kafka_bootstrap=kafka_bootstrap, kafka_app_id=app_id,
+                 kafka_partitions=partitions, data_dir=data_dir, database_url=database_url)
+    try:
+        run_worker(s, processor, with_sinks=not no_sinks)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the effective settings as JSON, secrets masked."""
+    typer.echo(json.dumps(settings().masked(), indent=2))
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL."),
+    revision: str = typer.Option("head", help="Target alembic revision."),
+) -> None:
+    """Migrate the catalogue schema (alembic) to the latest revision."""
+    from orchestrator.store.db import upgrade
+
+    s = settings(database_url=database_url)
+    upgrade(s.catalogue_url, revision)
+    typer.echo(f"catalogue at revision {revision}", err=True)
+
+
+@deadletter_app.command("list")
+def deadletter_list(
+    source_topic: Optional[str] = typer.Option(None, help="Only records from this topic."),
+    limit: int = typer.Option(20, min=1, max=1000, help="How many, newest first."),
+    database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL."),
+) -> None:
+    """List dead letters, newest first, one line each."""
+    from orchestrator.store.db import make_engine, sessionmaker, upgrade
+    from orchestrator.store.deadletters import DeadLetterStore
+
+    s = settings(database_url=database_url)
+    upgrade(s.catalogue_url)
+
+    async def run():
+        engine = make_engine(s.catalogue_url)
+        try:
+            return await DeadLetterStore(sessionmaker(engine)).list(source_topic=source_topic, limit=limit)
+        finally:
+            await engine.dispose()
+
+    for d in asyncio.run(run()):
+        typer.echo(f"{d.recorded_at:%Y-%m-%dT%H:%M:%S} {d.source_topic} [{d.code}] {d.message_id or '-'} {d.reason}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

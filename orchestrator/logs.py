@@ -1,0 +1,34 @@
+"""Structured logs (structlog): JSON lines by default, with correlation ids bound per message."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+from structlog.contextvars import bind_contextvars, bound_contextvars, clear_contextvars
+
+__all__ = ["configure_logging", "get_logger", "bind_contextvars", "bound_contextvars", "clear_contextvars"]
+
+
+def configure_logging(level: str = "info", fmt: str = "json") -> None:
+    renderer = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,  # correlation_id, message_id, campaign ...
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    # Libraries (aiohttp, faust, aiokafka, alembic) log through stdlib logging: same stream, same level.
+    logging.basicConfig(stream=sys.stderr, level=max(logging.getLevelName(level.upper()), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True)
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+
+def get_logger(name: str | None = None):
+    return structlog.get_logger(name)

@@ -1,0 +1,14 @@
+"""Stream processors, each written once and run by both runtimes (see ``base``)."""
+from __future__ import annotations
+
+from orchestrator.processors.base import DeadLetter, Processor, Record, State
+
+
+def registry() -> dict[str, Processor]:
+    """Every processor by name; the runtimes and ``orchestrator worker`` pick from it."""
+    from orchestrator.processors import inbound_router
+
+    return {p.name: p for p in (inbound_router.PROCESSOR,)}
+
+
+__all__ = ["DeadLetter", "Processor", "Record", "State", "registry"]

@@ -1,0 +1,144 @@
+"""Inbound router: the gate every raw IEC 61968-100 message from a head-end, MDM or CIS passes.
+
+It parses the envelope safely, drops duplicates by (Source, MessageID) — head-ends resend
+on timeouts, Kafka redelivers — and forwards the message unchanged to the topic of its noun,
+keyed as the downstream processor needs it. What cannot be routed goes to ``deadletter`` with
+the IEC error code and reason; nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import json
+
+
+from orchestrator import topics
+from orchestrator.iec.errors import IecError
+from orchestrator.iec.parsing import parse_message
+from orchestrator.iec.envelope import Message, MessageKind
+from orchestrator.metrics import DEAD_LETTERS, INBOUND_ROUTED
+from orchestrator.processors.base import DeadLetter, Processor, Record, State
+
+NAME = "inbound-router"
+# How long a MessageID is remembered for duplicate detection, in seconds of message time.
+DEDUPE_WINDOW_S = 24 * 3600
+# Prune remembered ids every this many accepted messages (bounded state without a timer).
+PRUNE_EVERY = 1000
+
+MASTERDATA_NOUNS = frozenset({
+    "MasterDataLinkageConfig", "UsagePointConfig", "MeterConfig", "EndDeviceConfig", "CustomerConfig",
+    "CustomerAccountConfig", "CustomerAgreementConfig", "CustomerMeterDataSet", "MeterServiceRequests",
+})
+# Reply-carrying nouns: head-end answers to what the orchestrator sent.
+CONTROL_REPLY_NOUNS = frozenset({"EndDeviceControls", "DERGroupDispatches", "DERGroups"})
+READING_NOUNS = frozenset({"MeterReadings", "GetMeterReadings"})
+# The element whose mRID keys the record, per target topic (device order matters downstream).
+KEY_ELEMENTS = {
+    topics.EDE_INBOUND: ("Assets", "EndDevice", "EndDevices"),
+    topics.READINGS_INBOUND: ("Meter", "EndDevice", "UsagePoint"),
+    topics.MASTERDATA_INBOUND: ("UsagePoint", "Customer", "Meter", "EndDevice", "UsagePoints"),
+}
+
+
+def route_of(message: Message) -> str | None:
+    """The topic a message belongs on, or None when the orchestrator does not accept it."""
+    noun, verb = message.noun, (message.verb or "").lower()
+    if noun == "EndDeviceEvents" and message.kind in (MessageKind.EVENT, MessageKind.REQUEST):
+        return topics.EDE_INBOUND
+    if noun in CONTROL_REPLY_NOUNS and (message.kind in (MessageKind.RESPONSE, MessageKind.FAULT)
+                                        or verb in ("reply", "created", "changed", "canceled", "closed",
+                                                    "executed", "deleted")):
+        return topics.EDC_REPLIES
+    if noun in READING_NOUNS and (noun == "MeterReadings" or message.kind == MessageKind.RESPONSE):
+        return topics.READINGS_INBOUND
+    if noun in MASTERDATA_NOUNS:
+        return topics.MASTERDATA_INBOUND
+    return None
+
+
+def _first_mrid(message: Message, containers: tuple[str, ...]) -> str | None:
+    for doc in message.payload_documents():
+        element = doc.element()
+        for container in containers:
+            found = element.xpath(f".//*[local-name()='{container}']/*[local-name()='mRID']/text()")
+            if found:
+                return str(found[0]).strip()
+    return None
+
+
+def _key_for(topic: str, message: Message, record: Record) -> str | None:
+    header = message.Header
+    if topic == topics.EDC_REPLIES:
+        return (header.CorrelationID or header.MessageID) if header else record.key
+    return _first_mrid(message, KEY_ELEMENTS.get(topic, ())) or (header.MessageID if header else None) or record.key
+
+
+def _dead_letter(record: Record, code: str, reason: str, message_id: str | None = None) -> Record:
+    DEAD_LETTERS.labels(source_topic=record.topic, reason=f"iec_{code}").inc()
+    return DeadLetter(source_topic=record.topic, reason=reason, code=code, key=record.key, message_id=message_id,
+                      processor=NAME, payload=record.value.decode("utf-8", "replace")[:65536]).to_record(
+        topics.DEADLETTER)
+
+
+def _count(state: State, name: str) -> None:
+    state[f"count:{name}"] = state.get(f"count:{name}", 0) + 1
+
+
+def _prune(state: State, now: float) -> None:
+    for key in [k for k in state if k.startswith("seen:")]:
+        if state[key] < now - DEDUPE_WINDOW_S:
+            del state[key]
+
+
+async def route_inbound(record: Record, state: State) -> list[Record]:
+    try:
+        message = parse_message(record.value)
+    except IecError as exc:
+        _count(state, "rejected")
+        INBOUND_ROUTED.labels(noun="unknown", verb="unknown", outcome="rejected").inc()
+        return [_dead_letter(record, exc.code, exc.text)]
+
+    header = message.Header
+    noun, verb = message.noun or "unknown", (message.verb or "unknown")
+    message_id = header.MessageID if header else None
+    source = (header.Source if header else None) or record.key or "unknown"
+    # Message time, not arrival time: the contract must give the same state on every runtime.
+    sent_at = header.Timestamp.timestamp() if header and header.Timestamp else 0.0
+
+    if message_id:
+        seen_key = f"seen:{source}:{message_id}"
+        if seen_key in state:
+            _count(state, "duplicate")
+            INBOUND_ROUTED.labels(noun=noun, verb=verb, outcome="duplicate").inc()
+            return []
+
+    topic = route_of(message)
+    if topic is None:
+        _count(state, "rejected")
+        INBOUND_ROUTED.labels(noun=noun, verb=verb, outcome="rejected").inc()
+        return [_dead_letter(record, "3.3", f"{verb} {noun} ({message.kind.value}) is not accepted inbound",
+                             message_id)]
+
+    if message_id:
+        state[seen_key] = sent_at
+    _count(state, "accepted")
+    accepted = state["count:accepted"]
+    if accepted % PRUNE_EVERY == 0:
+        state["pruned_before"] = sent_at - DEDUPE_WINDOW_S
+        _prune(state, sent_at)
+    INBOUND_ROUTED.labels(noun=noun, verb=verb, outcome="routed").inc()
+    headers = (("iec.noun", noun), ("iec.verb", verb), ("iec.source", source),
+               ("iec.namespace", json.dumps(message.namespace_profile.value)))
+    if message_id:
+        headers += (("iec.message_id", message_id),)
+    return [Record(topic=topic, key=_key_for(topic, message, record), value=record.value, headers=headers)]
+
+
+PROCESSOR = Processor(
+    name=NAME,
+    inputs=(topics.IEC_INBOUND,),
+    outputs=(topics.EDE_INBOUND, topics.EDC_REPLIES, topics.READINGS_INBOUND, topics.MASTERDATA_INBOUND,
+             topics.DEADLETTER),
+    process=route_inbound,
+    description="validate, dedupe and route raw IEC 61968-100 messages by noun",
+)
+
+__all__ = ["PROCESSOR", "route_inbound", "route_of"]

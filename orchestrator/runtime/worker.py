@@ -1,0 +1,29 @@
+"""``orchestrator worker``: a faust worker running processors and sinks on the Kafka runtime."""
+from __future__ import annotations
+
+import faust
+
+from orchestrator import processors as processor_registry
+from orchestrator.runtime.kafka import build_app
+from orchestrator.settings import Settings
+from orchestrator.store.db import make_engine, sessionmaker, upgrade
+from orchestrator.store.deadletters import DeadLetterStore
+
+
+def run_worker(settings: Settings, processor_names: list[str] | None, *, with_sinks: bool = True,
+               web_port: int | None = None) -> None:
+    registry = processor_registry.registry()
+    unknown = sorted(set(processor_names or ()) - set(registry))
+    if unknown:
+        raise ValueError(f"unknown processor(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
+    chosen = [registry[n] for n in (processor_names or sorted(registry))]
+    sinks = []
+    if with_sinks:
+        from orchestrator.service import default_sinks
+
+        upgrade(settings.catalogue_url)
+        sinks = default_sinks(DeadLetterStore(sessionmaker(make_engine(settings.catalogue_url))))
+    app = build_app(settings, chosen, sinks, web_port=web_port)
+    worker = faust.Worker(app, loglevel=settings.log_level.replace("warning", "warn"), quiet=True,
+                          redirect_stdouts=False)
+    worker.execute_from_commandline()

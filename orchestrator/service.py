@@ -1,0 +1,117 @@
+"""Composition root: wires settings, store, runtime and HTTP app for ``serve`` and ``demo``.
+
+On the embedded runtime one process runs everything. On the Kafka runtime this process serves
+HTTP and publishes to Kafka; ``orchestrator worker`` processes run the processors and sinks.
+"""
+from __future__ import annotations
+
+import asyncio
+import signal
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiokafka import AIOKafkaProducer
+
+from orchestrator import processors as processor_registry
+from orchestrator import topics
+from orchestrator.api.app import AppContext, create_app
+from orchestrator.logs import get_logger
+from orchestrator.metrics import MESSAGES_PRODUCED
+from orchestrator.processors.base import Processor, Record, Sink
+from orchestrator.runtime.embedded import EmbeddedRuntime
+from orchestrator.settings import Settings
+from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
+from orchestrator.store.deadletters import DeadLetterStore
+
+log = get_logger(__name__)
+
+
+class KafkaPublisher:
+    """Publishes from the API process to Kafka; returns once the broker has acknowledged (acks=all)."""
+
+    def __init__(self, bootstrap: str):
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def publish(self, records: list[Record] | Record) -> None:
+        if isinstance(records, Record):
+            records = [records]
+        futures = [await self._producer.send(r.topic, value=r.value, key=r.key.encode() if r.key else None,
+                                             headers=[(k, v.encode()) for k, v in r.headers] or None)
+                   for r in records]
+        for future, record in zip(futures, records):
+            await future
+            MESSAGES_PRODUCED.labels(topic=record.topic, runtime="kafka").inc()
+
+
+def default_processors() -> list[Processor]:
+    return list(processor_registry.registry().values())
+
+
+def default_sinks(dead_letters: DeadLetterStore) -> list[Sink]:
+    return [Sink("deadletter-store", (topics.DEADLETTER,), dead_letters.sink)]
+
+
+@dataclass
+class Running:
+    """What a started orchestrator holds, for tests and the demo to look into."""
+
+    settings: Settings
+    context: AppContext
+    runtime: EmbeddedRuntime | None
+    url: str
+
+
+async def start(settings: Settings, stack: AsyncExitStack) -> Running:
+    """Start store, runtime and HTTP server; everything is closed when ``stack`` closes."""
+    await upgrade_async(settings.catalogue_url)
+    engine = make_engine(settings.catalogue_url)
+    stack.push_async_callback(engine.dispose)
+    dead_letters = DeadLetterStore(sessionmaker(engine))
+
+    runtime: EmbeddedRuntime | None = None
+    if settings.runtime == "embedded":
+        runtime = EmbeddedRuntime(settings.data_dir / "runtime.db", batch_size=settings.embedded_batch_size)
+        for p in default_processors():
+            runtime.add_processor(p)
+        for s in default_sinks(dead_letters):
+            runtime.add_sink(s)
+        await runtime.start()
+        stack.push_async_callback(runtime.stop)
+        publisher = runtime
+    else:
+        publisher = KafkaPublisher(settings.kafka_bootstrap)
+        await publisher.start()
+        stack.push_async_callback(publisher.stop)
+
+    context = AppContext(settings=settings, publisher=publisher, dead_letters=dead_letters)
+    runner = web.AppRunner(create_app(context), access_log=None)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    await site.start()
+    port = runner.addresses[0][1]
+    url = f"http://{settings.http_host}:{port}"
+    log.info("orchestrator serving", url=url, runtime=settings.runtime)
+    return Running(settings=settings, context=context, runtime=runtime, url=url)
+
+
+async def serve_forever(settings: Settings, on_ready=None) -> None:
+    """Run until SIGINT/SIGTERM, then stop cleanly (in-flight batches commit, sockets close)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with AsyncExitStack() as stack:
+        running = await start(settings, stack)
+        if on_ready is not None:
+            await on_ready(running)
+        await stop.wait()
+        log.info("stopping")
+    log.info("stopped")

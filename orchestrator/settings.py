@@ -1,0 +1,73 @@
+"""One settings model: CLI flags override ORCHESTRATOR_* environment, which overrides an
+optional TOML file, which overrides the defaults here."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+CONFIG_ENV = "ORCHESTRATOR_CONFIG"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORCHESTRATOR_", extra="forbid")
+
+    runtime: Literal["embedded", "kafka"] = Field("embedded", description="embedded (asyncio + SQLite) or kafka")
+    data_dir: Path = Field(Path("var"), description="where the embedded runtime keeps its SQLite files")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8080, ge=0, le=65535)
+    database_url: str | None = Field(None, description="SQLAlchemy URL of the catalogue; default SQLite in data_dir")
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_app_id: str = "orchestrator"
+    kafka_partitions: int = Field(4, ge=1)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "console"] = "json"
+    max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest IEC/REST body accepted")
+    embedded_batch_size: int = Field(500, ge=1, description="records per SQLite transaction per consumer")
+    admin_password: SecretStr | None = Field(None, description="password of the built-in admin user")
+
+    @property
+    def catalogue_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'catalogue.db'}"
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = os.environ.get(CONFIG_ENV)
+        if path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
+        return tuple(sources)
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings for display: secrets and URL passwords replaced by ****."""
+        out: dict[str, Any] = {}
+        for name, value in self.model_dump(mode="json").items():
+            if isinstance(getattr(self, name), SecretStr):
+                value = "****" if getattr(self, name).get_secret_value() else ""
+            elif isinstance(value, str) and "://" in value and "@" in value:
+                value = _mask_url_password(value)
+            out[name] = value
+        out["catalogue_url"] = _mask_url_password(self.catalogue_url)
+        return out
+
+
+def _mask_url_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not at or ":" not in creds:
+        return url
+    user = creds.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:****@{host}"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings; ``overrides`` are CLI flags, where None means "not given"."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise FileNotFoundError(f"config file not found: {config_file}")
+        os.environ[CONFIG_ENV] = str(config_file)
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
