@@ -1,0 +1,130 @@
+"""EndDeviceEvents in: the hot path from head-end bytes to small immutable event records.
+
+Head-ends send confirmations, opt-outs and outage events in bulk; building the
+whole generic model for every message would cost more than parsing it. This
+reads the validated lxml tree directly into ``EndDeviceEvent`` records.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+from orchestrator.iec import errors
+from orchestrator.iec.codec import unwrap_soap
+from orchestrator.iec.errors import IecError
+from orchestrator.iec.namespaces import split_qname
+from orchestrator.iec.safe_xml import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parse_xml
+from orchestrator.iec.validation import validate_element
+
+EDE_NS = "http://iec.ch/TC57/2011/EndDeviceEvents#"
+_Q = {name: f"{{{EDE_NS}}}{name}" for name in (
+    "EndDeviceEvents", "EndDeviceEvent", "mRID", "createdDateTime", "issuerID", "issuerTrackingID", "reason",
+    "severity", "userID", "Assets", "EndDeviceEventDetails", "EndDeviceEventType", "Names", "name", "value",
+    "status", "UsagePoint",
+)}
+
+
+@dataclass(frozen=True, slots=True)
+class EndDeviceEvent:
+    """One ``EndDeviceEvent``, named as in IEC 61968-9 (``EndDeviceEventType`` is its 4-part ``ref``)."""
+
+    createdDateTime: datetime
+    EndDeviceEventType: str
+    mRID: str | None = None
+    endDeviceMRID: str | None = None  # Assets/mRID
+    reason: str | None = None
+    severity: str | None = None
+    issuerID: str | None = None
+    issuerTrackingID: str | None = None
+    userID: str | None = None
+    names: tuple[str, ...] = ()
+    endDeviceNames: tuple[str, ...] = ()
+    details: tuple[tuple[str, str | None], ...] = ()
+    status: str | None = None
+    usagePointMRID: str | None = None
+    messageID: str | None = None  # Header/MessageID of the carrying message, for de-duplication
+
+
+def parse_datetime(text: str) -> datetime:
+    """xs:dateTime to ``datetime`` (accepts ``Z`` and more than six fraction digits)."""
+    t = text.strip()
+    try:
+        return datetime.fromisoformat(t)
+    except ValueError:
+        head, dot, rest = t.partition(".")
+        if not dot:
+            raise
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        return datetime.fromisoformat(f"{head}.{rest[:min(digits, 6)]}{rest[digits:]}")
+
+
+def _names(el) -> tuple[str, ...]:
+    return tuple((n.findtext(_Q["name"]) or "").strip() for n in el.iterchildren(_Q["Names"]))
+
+
+def _event(el: etree._Element, message_id: str | None) -> EndDeviceEvent:
+    f: dict = {"messageID": message_id}
+    names: list[str] = []
+    details: list[tuple[str, str | None]] = []
+    for child in el:
+        tag = child.tag
+        if tag == _Q["mRID"]:
+            f["mRID"] = (child.text or "").strip()
+        elif tag == _Q["createdDateTime"]:
+            f["createdDateTime"] = parse_datetime(child.text or "")
+        elif tag == _Q["EndDeviceEventType"]:
+            f["EndDeviceEventType"] = child.get("ref") or ""
+        elif tag == _Q["Assets"]:
+            f["endDeviceMRID"] = (child.findtext(_Q["mRID"]) or "").strip() or None
+            f["endDeviceNames"] = _names(child)
+        elif tag == _Q["Names"]:
+            names.append((child.findtext(_Q["name"]) or "").strip())
+        elif tag == _Q["EndDeviceEventDetails"]:
+            details.append(((child.findtext(_Q["name"]) or "").strip(), child.findtext(_Q["value"])))
+        elif tag == _Q["status"]:
+            f["status"] = child.findtext(_Q["value"])
+        elif tag == _Q["UsagePoint"]:
+            f["usagePointMRID"] = (child.findtext(_Q["mRID"]) or "").strip() or None
+        elif isinstance(tag, str):
+            local = tag.rpartition("}")[2]
+            if local in ("reason", "severity", "issuerID", "issuerTrackingID", "userID"):
+                f[local] = (child.text or "").strip()
+    if "createdDateTime" not in f or "EndDeviceEventType" not in f:
+        raise IecError(errors.PAYLOAD_INVALID, "EndDeviceEvent needs createdDateTime and EndDeviceEventType",
+                       line=el.sourceline, element="EndDeviceEvent")
+    return EndDeviceEvent(names=tuple(names), details=tuple(details), **f)
+
+
+def parse_end_device_events(
+    data: bytes, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH
+) -> list[EndDeviceEvent]:
+    """Events of an EndDeviceEvents message (bare or SOAP, either envelope namespace).
+
+    Raises ``IecError`` if the message is unsafe, invalid, or carries another noun.
+    """
+    msg = unwrap_soap(parse_xml(data, max_bytes=max_bytes, max_depth=max_depth))[0]
+    if validate:
+        validate_element(msg)
+    message_id = None
+    docs = []
+    for part in msg:
+        if not isinstance(part.tag, str):
+            continue
+        local = split_qname(part.tag)[1]
+        if local == "Header":
+            for h in part:
+                if isinstance(h.tag, str) and h.tag.endswith("}MessageID"):
+                    message_id = (h.text or "").strip()
+        elif local == "Payload":
+            found = [c for c in part if c.tag == _Q["EndDeviceEvents"]]
+            others = [c for c in part if isinstance(c.tag, str) and c.tag != _Q["EndDeviceEvents"]
+                      and split_qname(c.tag)[1] not in ("Format", "Compressed", "OperationSet", "ID")]
+            if others:
+                raise IecError(errors.NOUN_MISMATCH, f"expected EndDeviceEvents, got {split_qname(others[0].tag)[1]}",
+                               line=others[0].sourceline, element="Payload")
+            docs.extend(found)
+    if not docs:
+        raise IecError(errors.PAYLOAD_MISSING, "no EndDeviceEvents payload", line=msg.sourceline)
+    return [_event(ev, message_id) for doc in docs for ev in doc.iterchildren(_Q["EndDeviceEvent"])]
