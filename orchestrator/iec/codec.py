@@ -230,11 +230,9 @@ def element_to_message(
     """Build the model from an (already safely parsed, unwrapped) message element."""
     env_ns = envelope_namespace(msg)
     if env_ns not in ENVELOPE_PROFILES:
-        raise IecError(
-            errors.UNSUPPORTED_NAMESPACE,
-            f"envelope namespace {env_ns!r} is not supported (expected {MSG_2011} or {MSG_EPRI})",
-            line=msg.sourceline, element=split_qname(msg.tag)[1],
-        )
+        from orchestrator.iec.validation import _unsupported_envelope
+
+        raise _unsupported_envelope(msg, env_ns)
     root_ns, _ = split_qname(msg.tag)
     reader = _Reader(env_ns, root_ns if root_ns != env_ns else None)
     parts: dict = {}

@@ -25,7 +25,7 @@ from orchestrator.iec import errors
 from orchestrator.iec.codec import envelope_namespace, message_kind, message_to_element, unwrap_soap
 from orchestrator.iec.envelope import Message, MessageKind
 from orchestrator.iec.errors import IecError
-from orchestrator.iec.namespaces import ENVELOPE_PROFILES, NamespaceProfile, split_qname, wrapper_noun
+from orchestrator.iec.namespaces import ENVELOPE_PROFILES, MSG_2011, MSG_EPRI, NamespaceProfile, split_qname, wrapper_noun
 from orchestrator.iec.safe_xml import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parse_xml
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -218,11 +218,7 @@ def validate_element(
     env_ns = envelope_namespace(msg)
     root_ns, root_local = split_qname(msg.tag)
     if env_ns not in ENVELOPE_PROFILES:
-        raise IecError(
-            errors.UNSUPPORTED_NAMESPACE,
-            f"envelope namespace {env_ns!r} is not supported",
-            line=msg.sourceline, element=root_local,
-        )
+        raise _unsupported_envelope(msg, env_ns)
     profile = ENVELOPE_PROFILES[env_ns]
     if root_ns != env_ns and not wrapper_noun(root_ns):
         raise IecError(errors.UNSUPPORTED_NAMESPACE, f"message element namespace {root_ns!r} is not a profile namespace",
@@ -263,6 +259,16 @@ def validate_element(
         else:
             raise first_error
     return result
+
+
+def _unsupported_envelope(msg: etree._Element, env_ns: str | None) -> IecError:
+    root_local = split_qname(msg.tag)[1]
+    if env_ns is None:
+        first = next((split_qname(c.tag)[1] for c in msg if isinstance(c.tag, str)), None)
+        text = f"no IEC 61968-100 Header or Reply (first child: {first or 'none'})"
+    else:
+        text = f"envelope namespace {env_ns} is not supported (expected {MSG_2011} or {MSG_EPRI})"
+    return IecError(errors.UNSUPPORTED_NAMESPACE, text, line=msg.sourceline, element=root_local)
 
 
 def _known_noun(noun: str, reg: SchemaRegistry) -> bool:
