@@ -30,7 +30,8 @@ log = get_logger(__name__)
 class KafkaPublisher:
     """Publishes from the API process to Kafka; returns once the broker has acknowledged (acks=all)."""
 
-    def __init__(self, bootstrap: str):
+    def __init__(self, bootstrap: str, topic_prefix: str = ""):
+        self._prefix = topic_prefix
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
 
     async def start(self) -> None:
@@ -42,7 +43,7 @@ class KafkaPublisher:
     async def publish(self, records: list[Record] | Record) -> None:
         if isinstance(records, Record):
             records = [records]
-        futures = [await self._producer.send(r.topic, value=r.value, key=r.key.encode() if r.key else None,
+        futures = [await self._producer.send(self._prefix + r.topic, value=r.value, key=r.key.encode() if r.key else None,
                                              headers=[(k, v.encode()) for k, v in r.headers] or None)
                    for r in records]
         for future, record in zip(futures, records):
@@ -86,7 +87,7 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
         stack.push_async_callback(runtime.stop)
         publisher = runtime
     else:
-        publisher = KafkaPublisher(settings.kafka_bootstrap)
+        publisher = KafkaPublisher(settings.kafka_bootstrap, settings.kafka_topic_prefix)
         await publisher.start()
         stack.push_async_callback(publisher.stop)
 

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_app_id: str = "orchestrator"
     kafka_partitions: int = Field(4, ge=1)
+    kafka_topic_prefix: str = Field("", description="prepended to every topic name (several deployments, one cluster)")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest IEC/REST body accepted")

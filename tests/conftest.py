@@ -1,7 +1,13 @@
-"""Shared fixtures: where the IEC reference data lives, and the real services (see tests/services.py)."""
+"""Shared fixtures: where the IEC reference data lives, and the real services the tests use.
+
+Kafka, PostgreSQL and Prometheus are started once per session by ``scripts/services/services.py``
+on free loopback ports and stopped at the end. With CI=true a missing service fails the run;
+elsewhere the tests that need it are skipped with a one-line reason.
+"""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,9 +17,81 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("ORCHESTRATOR_SHARED_DIR", REPO_ROOT.parent / "shared"))
 SHARED_IEC = SHARED_DIR / "iec"
 
+sys.path.insert(0, str(REPO_ROOT / "scripts" / "services"))
+import services as svc  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
 
 @pytest.fixture(scope="session")
 def shared_iec() -> Path:
     if not SHARED_IEC.is_dir():
         pytest.fail(f"IEC reference data not found at {SHARED_IEC} (set ORCHESTRATOR_SHARED_DIR)")
     return SHARED_IEC
+
+
+def _require(name: str) -> None:
+    if svc.installed(name):
+        return
+    reason = f"{name} is not installed here (scripts/test installs it)"
+    if IN_CI:
+        pytest.fail(f"CI: {reason}")
+    pytest.skip(reason)
+
+
+def _start(name: str, directory: Path, **kw) -> svc.Started:
+    _require(name)
+    try:
+        return svc.start(name, directory, **kw)
+    except (svc.ServiceError, OSError) as exc:
+        pytest.fail(f"{name} could not be started: {exc}")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory) -> str:
+    """A real Apache Kafka 4.x broker (KRaft) for the session: its bootstrap address."""
+    directory = tmp_path_factory.mktemp("kafka")
+    started = _start("kafka", directory)
+    yield started.env["KAFKA_BOOTSTRAP"]
+    svc.stop("kafka", directory)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory) -> str:
+    """A private PostgreSQL cluster for the session: the SQLAlchemy URL of an empty database."""
+    directory = tmp_path_factory.mktemp("postgres")
+    started = _start("postgres", directory)
+    yield started.env["POSTGRES_URL"]
+    svc.stop("postgres", directory)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database per test on the session's cluster."""
+    import asyncio
+    import uuid
+
+    import asyncpg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = postgres_server.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def create() -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return postgres_server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests that need a service carry its marker, so `-m "not kafka"` works as expected.
+    for item in items:
+        for fixture, marker in (("kafka_bootstrap", "kafka"), ("postgres_server", "postgres"),
+                                ("postgres_url", "postgres"), ("prometheus_url", "prometheus"),
+                                ("browser", "browser")):
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, marker))

@@ -7,8 +7,6 @@ the IEC error code and reason; nothing is dropped silently.
 """
 from __future__ import annotations
 
-import json
-
 
 from orchestrator import topics
 from orchestrator.iec.errors import IecError
@@ -49,7 +47,7 @@ def route_of(message: Message) -> str | None:
         return topics.EDC_REPLIES
     if noun in READING_NOUNS and (noun == "MeterReadings" or message.kind == MessageKind.RESPONSE):
         return topics.READINGS_INBOUND
-    if noun in MASTERDATA_NOUNS:
+    if noun in MASTERDATA_NOUNS and verb not in ("get", "reply"):
         return topics.MASTERDATA_INBOUND
     return None
 
@@ -78,12 +76,21 @@ def _dead_letter(record: Record, code: str, reason: str, message_id: str | None 
         topics.DEADLETTER)
 
 
-def _count(state: State, name: str) -> None:
-    state[f"count:{name}"] = state.get(f"count:{name}", 0) + 1
+# State keys start with the record key, so every key lives in the partition of the records that
+# write it: on Kafka each worker then owns whole keys, and counts add up across partitions.
+def _state_key(record: Record, *parts: str) -> str:
+    return "|".join((record.key or "", *parts))
 
 
-def _prune(state: State, now: float) -> None:
-    for key in [k for k in state if k.startswith("seen:")]:
+def _count(state: State, record: Record, name: str) -> int:
+    key = _state_key(record, "count", name)
+    state[key] = state.get(key, 0) + 1
+    return state[key]
+
+
+def _prune(state: State, record: Record, now: float) -> None:
+    prefix = _state_key(record, "seen", "")
+    for key in [k for k in state if k.startswith(prefix)]:
         if state[key] < now - DEDUPE_WINDOW_S:
             del state[key]
 
@@ -92,7 +99,7 @@ async def route_inbound(record: Record, state: State) -> list[Record]:
     try:
         message = parse_message(record.value)
     except IecError as exc:
-        _count(state, "rejected")
+        _count(state, record, "rejected")
         INBOUND_ROUTED.labels(noun="unknown", verb="unknown", outcome="rejected").inc()
         return [_dead_letter(record, exc.code, exc.text)]
 
@@ -104,29 +111,26 @@ async def route_inbound(record: Record, state: State) -> list[Record]:
     sent_at = header.Timestamp.timestamp() if header and header.Timestamp else 0.0
 
     if message_id:
-        seen_key = f"seen:{source}:{message_id}"
+        seen_key = _state_key(record, "seen", source, message_id)
         if seen_key in state:
-            _count(state, "duplicate")
+            _count(state, record, "duplicate")
             INBOUND_ROUTED.labels(noun=noun, verb=verb, outcome="duplicate").inc()
             return []
 
     topic = route_of(message)
     if topic is None:
-        _count(state, "rejected")
+        _count(state, record, "rejected")
         INBOUND_ROUTED.labels(noun=noun, verb=verb, outcome="rejected").inc()
         return [_dead_letter(record, "3.3", f"{verb} {noun} ({message.kind.value}) is not accepted inbound",
                              message_id)]
 
     if message_id:
         state[seen_key] = sent_at
-    _count(state, "accepted")
-    accepted = state["count:accepted"]
-    if accepted % PRUNE_EVERY == 0:
-        state["pruned_before"] = sent_at - DEDUPE_WINDOW_S
-        _prune(state, sent_at)
+    if _count(state, record, "accepted") % PRUNE_EVERY == 0:
+        _prune(state, record, sent_at)
     INBOUND_ROUTED.labels(noun=noun, verb=verb, outcome="routed").inc()
     headers = (("iec.noun", noun), ("iec.verb", verb), ("iec.source", source),
-               ("iec.namespace", json.dumps(message.namespace_profile.value)))
+               ("iec.namespace", str(message.namespace_profile.value)))
     if message_id:
         headers += (("iec.message_id", message_id),)
     return [Record(topic=topic, key=_key_for(topic, message, record), value=record.value, headers=headers)]

@@ -76,28 +76,42 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
         broker_commit_every=100,
         broker_commit_interval=1.0,
     )
+    names = TopicNames(settings.kafka_topic_prefix)
     out_topics: dict[str, faust.TopicT] = {}
 
     def out_topic(name: str) -> faust.TopicT:
         if name not in out_topics:
-            out_topics[name] = app.topic(name, key_serializer="raw", value_serializer="raw",
+            out_topics[name] = app.topic(names.real(name), key_serializer="raw", value_serializer="raw",
                                          partitions=settings.kafka_partitions)
         return out_topics[name]
 
     for processor in processors:
-        _add_agent(app, processor, out_topic)
+        _add_agent(app, processor, out_topic, names)
     for sink in sinks:
-        _add_sink(app, sink)
+        _add_sink(app, sink, names)
     return app
 
 
-def _add_sink(app: faust.App, sink: Sink, batch: int = 200, within_s: float = 0.5) -> None:
-    source = app.topic(*sink.inputs, key_serializer="raw", value_serializer="raw",
+class TopicNames:
+    """Maps the processors' topic names to the cluster's (with the deployment's prefix) and back."""
+
+    def __init__(self, prefix: str = ""):
+        self.prefix = prefix
+
+    def real(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def logical(self, name: str) -> str:
+        return name[len(self.prefix):] if self.prefix and name.startswith(self.prefix) else name
+
+
+def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, within_s: float = 0.5) -> None:
+    source = app.topic(*(names.real(t) for t in sink.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
 
     async def agent(stream):
         async for events in stream.take_events(batch, within=within_s):
-            records = [Record(topic=e.message.topic, key=e.key.decode() if isinstance(e.key, bytes) else e.key,
+            records = [Record(topic=names.logical(e.message.topic), key=e.key.decode() if isinstance(e.key, bytes) else e.key,
                               value=e.value) for e in events]
             for r in records:
                 MESSAGES_CONSUMED.labels(topic=r.topic, consumer=sink.name, runtime="kafka").inc()
@@ -108,11 +122,11 @@ def _add_sink(app: faust.App, sink: Sink, batch: int = 200, within_s: float = 0.
     app.agent(source, name=sink.name)(agent)
 
 
-def _add_agent(app: faust.App, processor: Processor, out_topic) -> None:
-    table = app.Table(state_table_name(processor), partitions=app.conf.topic_partitions,
-                      key_type=str, value_serializer="json", key_serializer="raw")
+def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicNames) -> None:
+    # Keys and values are JSON in the changelog (faust's default for tables).
+    table = app.Table(state_table_name(processor), partitions=app.conf.topic_partitions)
     state = TableState(table)
-    source = app.topic(*processor.inputs, key_serializer="raw", value_serializer="raw",
+    source = app.topic(*(names.real(t) for t in processor.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
 
     async def agent(stream):
@@ -120,7 +134,7 @@ def _add_agent(app: faust.App, processor: Processor, out_topic) -> None:
             message = event.message
             key = event.key.decode() if isinstance(event.key, bytes) else event.key
             headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or []))
-            record = Record(topic=message.topic, key=key, value=event.value, headers=headers)
+            record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers)
             MESSAGES_CONSUMED.labels(topic=record.topic, consumer=processor.name, runtime="kafka").inc()
             try:
                 outputs = await processor.process(record, state)
@@ -142,12 +156,12 @@ def _add_agent(app: faust.App, processor: Processor, out_topic) -> None:
 
 
 def fold_changelog(values: list[tuple[bytes | None, bytes | None]]) -> dict[str, Any]:
-    """Latest value per key from a faust table changelog (None value = deleted)."""
+    """Latest value per key from a faust table changelog (JSON keys and values; None value = deleted)."""
     state: dict[str, Any] = {}
     for raw_key, raw_value in values:
-        key = raw_key.decode() if isinstance(raw_key, bytes) else raw_key
-        if key is None:
+        if raw_key is None:
             continue
+        key = json.loads(raw_key)
         if raw_value is None:
             state.pop(key, None)
         else:
