@@ -189,18 +189,23 @@ class ControlReply:
         return frozenset(e.id for e in self.errors if e.id and not e.code.startswith("0."))
 
 
+def _item_error(e) -> ItemError:
+    if e.ID is not None:
+        return ItemError(code=e.code, level=e.level, text=e.details or e.reason, id=e.ID.value,
+                         idKind=e.ID.kind, objectType=e.ID.objectType)
+    item_id = object_type = None
+    if e.object:  # Error/object (EPRI draft, deprecated in the 2011 envelope): mRID and objectType
+        obj = etree.fromstring(e.object.encode("utf-8"))
+        item_id = next((c.text for c in obj if isinstance(c.tag, str) and c.tag.endswith("}mRID")), None)
+        object_type = next((c.text for c in obj if isinstance(c.tag, str) and c.tag.endswith("}objectType")), None)
+    return ItemError(code=e.code, level=e.level, text=e.details or e.reason, id=item_id, objectType=object_type)
+
+
 def control_reply_from_message(message: Message) -> ControlReply:
     if message.Reply is None:
         raise IecError(errors.ENVELOPE_INVALID, "message has no Reply")
     h = message.Header
-    errs = tuple(
-        ItemError(
-            code=e.code, level=e.level, text=e.details or e.reason,
-            id=e.ID.value if e.ID else None, idKind=e.ID.kind if e.ID else None,
-            objectType=e.ID.objectType if e.ID else None,
-        )
-        for e in message.Reply.Error
-    )
+    errs = tuple(_item_error(e) for e in message.Reply.Error)
     return ControlReply(
         result=message.Reply.Result,
         correlationID=h.CorrelationID if h else None,

@@ -8,6 +8,7 @@ head-end that sent a ``CreatedEndDeviceEvents`` gets an
 from __future__ import annotations
 
 import uuid
+from xml.sax.saxutils import escape
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable
@@ -78,8 +79,9 @@ def ok_reply(request: Message | None = None, **kw) -> Message:
 def partial_reply(request: Message | None, failures: Iterable[ItemFailure], **kw) -> Message:
     """Reply PARTIAL: 0.1 plus one Error per failed item naming it by ``ID``."""
     errs = [Error(code=codes.PARTIAL_RESULT.code, level="WARNING", reason=codes.PARTIAL_RESULT.reason)]
-    errs += [_item_error(f) for f in failures]
-    return _response(request, ReplyResult.PARTIAL, errs, **_defaults(kw))
+    kw = _defaults(kw)
+    errs += [_item_error(f, _profile(request, kw)) for f in failures]
+    return _response(request, ReplyResult.PARTIAL, errs, **kw)
 
 
 def failed_reply(
@@ -95,14 +97,26 @@ def failed_reply(
         first = Error(code=error.code, level=error.level.value, reason=error.reason, details=details or error.text)
     else:
         first = Error(code=error.code, level=error.level.value, reason=error.reason, details=details)
-    return _response(request, ReplyResult.FAILED, [first, *(_item_error(f) for f in failures)], **_defaults(kw))
+    kw = _defaults(kw)
+    items = [_item_error(f, _profile(request, kw)) for f in failures]
+    return _response(request, ReplyResult.FAILED, [first, *items], **kw)
 
 
-def _item_error(f: ItemFailure) -> Error:
-    return Error(
-        code=f.error.code, level=f.error.level.value, reason=f.error.reason, details=f.details,
-        ID=Identifier(value=f.id, kind=f.kind, objectType=f.objectType),
-    )
+def _profile(request: Message | None, kw: dict) -> NamespaceProfile:
+    return kw.get("profile") or (request.namespace_profile if request else NamespaceProfile.IEC_2011)
+
+
+def _item_error(f: ItemFailure, profile: NamespaceProfile) -> Error:
+    """Per-item error: ``Error/ID`` in the 2011 envelope; the EPRI draft has no ``Error/ID``
+    and names the item in the (later deprecated) ``Error/object``."""
+    common = dict(code=f.error.code, level=f.error.level.value, reason=f.error.reason, details=f.details)
+    if profile is NamespaceProfile.EPRI_DRAFT:
+        ns = profile.message_namespace
+        obj = f'<m:object xmlns:m="{ns}"><m:mRID>{escape(f.id)}</m:mRID>'
+        if f.objectType:
+            obj += f"<m:objectType>{escape(f.objectType)}</m:objectType>"
+        return Error(**common, object=obj + "</m:object>")
+    return Error(**common, ID=Identifier(value=f.id, kind=f.kind, objectType=f.objectType))
 
 
 def _defaults(kw: dict) -> dict:
