@@ -159,14 +159,16 @@ def _envelope_copy(msg: etree._Element, env_ns: str, kind: MessageKind) -> etree
     """``msg`` re-rooted as the generic Message.xsd message; payload documents left as stubs."""
     own = {split_qname(msg.tag)[0], env_ns}
     root = etree.Element(f"{{{env_ns}}}{kind.value}")
-    root.sourceline = msg.sourceline
+    if msg.sourceline:
+        root.sourceline = msg.sourceline
     for child in msg:
         if not isinstance(child.tag, str):
             continue
         ns, local = split_qname(child.tag)
         if local == "Payload" and ns in own:
             new = etree.SubElement(root, f"{{{env_ns}}}Payload")
-            new.sourceline = child.sourceline
+            if child.sourceline:
+                new.sourceline = child.sourceline
             new.text = child.text
             # Noun documents are validated on their own against their payload XSD
             # (as the profile wrapper types them), so the envelope copy leaves them out.
