@@ -7,14 +7,15 @@ reads the validated lxml tree directly into ``EndDeviceEvent`` records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import Iterable
 
 from lxml import etree
 
 from orchestrator.iec import errors
-from orchestrator.iec.codec import unwrap_soap
+from orchestrator.iec.codec import format_datetime, unwrap_soap
 from orchestrator.iec.errors import IecError
-from orchestrator.iec.namespaces import split_qname
+from orchestrator.iec.namespaces import SOAP11, NamespaceProfile, split_qname
 from orchestrator.iec.safe_xml import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parse_xml
 from orchestrator.iec.validation import validate_element
 
@@ -128,3 +129,60 @@ def parse_end_device_events(
     if not docs:
         raise IecError(errors.PAYLOAD_MISSING, "no EndDeviceEvents payload", line=msg.sourceline)
     return [_event(ev, message_id) for doc in docs for ev in doc.iterchildren(_Q["EndDeviceEvent"])]
+
+
+def build_end_device_events(
+    events: Iterable[EndDeviceEvent],
+    *,
+    message_id: str,
+    verb: str = "created",
+    source: str | None = None,
+    timestamp: datetime | None = None,
+    profile: NamespaceProfile = NamespaceProfile.IEC_2011,
+    soap: bool = False,
+) -> bytes:
+    """A ``<Verb>EndDeviceEvents`` event message, as a head-end (or the simulator) sends it."""
+    msg_ns = profile.message_namespace
+    tns = profile.wrapper_namespace("EndDeviceEvents")
+    root = etree.Element(f"{{{tns}}}{verb.capitalize()}EndDeviceEvents", nsmap={"tns": tns, "msg": msg_ns, None: EDE_NS})
+    header = etree.SubElement(root, f"{{{tns}}}Header")
+    for name, value in (("Verb", verb), ("Noun", "EndDeviceEvents"),
+                        ("Timestamp", format_datetime(timestamp or datetime.now(timezone.utc))),
+                        ("Source", source), ("MessageID", message_id)):
+        if value is not None:
+            etree.SubElement(header, f"{{{msg_ns}}}{name}").text = value
+    doc = etree.SubElement(etree.SubElement(root, f"{{{tns}}}Payload"), _Q["EndDeviceEvents"])
+    sub = etree.SubElement
+    for ev in events:
+        el = sub(doc, _Q["EndDeviceEvent"])
+        if ev.mRID is not None:
+            sub(el, _Q["mRID"]).text = ev.mRID
+        sub(el, _Q["createdDateTime"]).text = format_datetime(ev.createdDateTime)
+        for name in ("issuerID", "issuerTrackingID", "reason", "severity", "userID"):
+            value = getattr(ev, name)
+            if value is not None:
+                sub(el, _Q[name]).text = value
+        if ev.endDeviceMRID is not None or ev.endDeviceNames:
+            assets = sub(el, _Q["Assets"])
+            if ev.endDeviceMRID is not None:
+                sub(assets, _Q["mRID"]).text = ev.endDeviceMRID
+            for n in ev.endDeviceNames:
+                sub(sub(assets, _Q["Names"]), _Q["name"]).text = n
+        for name, value in ev.details:
+            d = sub(el, _Q["EndDeviceEventDetails"])
+            sub(d, _Q["name"]).text = name
+            if value is not None:
+                sub(d, _Q["value"]).text = value
+        sub(el, _Q["EndDeviceEventType"]).set("ref", ev.EndDeviceEventType)
+        for n in ev.names:
+            sub(sub(el, _Q["Names"]), _Q["name"]).text = n
+        if ev.status is not None:
+            sub(sub(el, _Q["status"]), _Q["value"]).text = ev.status
+        if ev.usagePointMRID is not None:
+            sub(sub(el, _Q["UsagePoint"]), _Q["mRID"]).text = ev.usagePointMRID
+    if soap:
+        env = etree.Element(f"{{{SOAP11}}}Envelope", nsmap={"soapenv": SOAP11})
+        etree.SubElement(env, f"{{{SOAP11}}}Header")
+        etree.SubElement(env, f"{{{SOAP11}}}Body").append(root)
+        root = env
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -125,3 +125,21 @@ def test_end_device_events_from_samples():
     with pytest.raises(IecError) as info:
         parse_end_device_events(sample_bytes("ReceiveEndDeviceEvents-sui__Request_1.xml"))
     assert info.value.code == "3.1" and "EndDeviceEventType" in info.value.text
+
+
+def test_end_device_events_builder_round_trips_through_the_reader():
+    from orchestrator.iec import EndDeviceEvent, build_end_device_events
+
+    events = [
+        EndDeviceEvent(createdDateTime=datetime(2024, 1, 2, 3, 4, 5, 120000, tzinfo=timezone.utc), EndDeviceEventType="3.26.0.85",
+                       mRID=f"e-{i}", endDeviceMRID=f"m-{i}", reason="outage", severity="major", issuerID="he",
+                       userID="u", names=("n",), endDeviceNames=("meter",), details=(("k", "v"), ("x", None)),
+                       status="active", usagePointMRID="up", messageID="batch-1")
+        for i in range(3)
+    ]
+    for profile in NamespaceProfile:
+        data = build_end_device_events(events, message_id="batch-1", source="he", profile=profile, soap=True)
+        validate_message(data)
+        assert parse_end_device_events(data) == events
+    schema = xmlschema.XMLSchema(str(SHARED_IEC / "xsd/derms2/61968-9/create/xsd/EndDeviceEventsMessage.xsd"))
+    schema.validate(build_end_device_events(events, message_id="batch-1"))
