@@ -61,41 +61,66 @@ def parse_datetime(text: str) -> datetime:
         return datetime.fromisoformat(f"{head}.{rest[:min(digits, 6)]}{rest[digits:]}")
 
 
-def _names(el) -> tuple[str, ...]:
-    return tuple((n.findtext(_Q["name"]) or "").strip() for n in el.iterchildren(_Q["Names"]))
+_SIMPLE = {_Q[n]: n for n in ("mRID", "reason", "severity", "issuerID", "issuerTrackingID", "userID")}
+_T_CREATED, _T_TYPE, _T_ASSETS = _Q["createdDateTime"], _Q["EndDeviceEventType"], _Q["Assets"]
+_T_NAMES, _T_NAME, _T_VALUE, _T_MRID = _Q["Names"], _Q["name"], _Q["value"], _Q["mRID"]
+_T_DETAILS, _T_STATUS, _T_UP = _Q["EndDeviceEventDetails"], _Q["status"], _Q["UsagePoint"]
+
+
+def _child_text(el, tag) -> str | None:
+    for c in el:
+        if c.tag == tag:
+            t = c.text
+            return t.strip() if t else ""
+    return None
 
 
 def _event(el: etree._Element, message_id: str | None) -> EndDeviceEvent:
+    # One pass over the children with a tag dispatch: this runs once per event.
     f: dict = {"messageID": message_id}
     names: list[str] = []
     details: list[tuple[str, str | None]] = []
     for child in el:
         tag = child.tag
-        if tag == _Q["mRID"]:
-            f["mRID"] = (child.text or "").strip()
-        elif tag == _Q["createdDateTime"]:
+        key = _SIMPLE.get(tag)
+        if key is not None:
+            t = child.text
+            f[key] = t.strip() if t else ""
+        elif tag == _T_CREATED:
             f["createdDateTime"] = parse_datetime(child.text or "")
-        elif tag == _Q["EndDeviceEventType"]:
+        elif tag == _T_TYPE:
             f["EndDeviceEventType"] = child.get("ref") or ""
-        elif tag == _Q["Assets"]:
-            f["endDeviceMRID"] = (child.findtext(_Q["mRID"]) or "").strip() or None
-            f["endDeviceNames"] = _names(child)
-        elif tag == _Q["Names"]:
-            names.append((child.findtext(_Q["name"]) or "").strip())
-        elif tag == _Q["EndDeviceEventDetails"]:
-            details.append(((child.findtext(_Q["name"]) or "").strip(), child.findtext(_Q["value"])))
-        elif tag == _Q["status"]:
-            f["status"] = child.findtext(_Q["value"])
-        elif tag == _Q["UsagePoint"]:
-            f["usagePointMRID"] = (child.findtext(_Q["mRID"]) or "").strip() or None
-        elif isinstance(tag, str):
-            local = tag.rpartition("}")[2]
-            if local in ("reason", "severity", "issuerID", "issuerTrackingID", "userID"):
-                f[local] = (child.text or "").strip()
+        elif tag == _T_ASSETS:
+            asset_names = []
+            for a in child:
+                if a.tag == _T_MRID:
+                    f["endDeviceMRID"] = (a.text or "").strip() or None
+                elif a.tag == _T_NAMES:
+                    asset_names.append(_child_text(a, _T_NAME) or "")
+            f["endDeviceNames"] = tuple(asset_names)
+        elif tag == _T_DETAILS:
+            v = None
+            n = ""
+            for d in child:
+                if d.tag == _T_NAME:
+                    n = (d.text or "").strip()
+                elif d.tag == _T_VALUE:
+                    v = d.text
+            details.append((n, v))
+        elif tag == _T_NAMES:
+            names.append(_child_text(child, _T_NAME) or "")
+        elif tag == _T_STATUS:
+            f["status"] = _child_text(child, _T_VALUE)
+        elif tag == _T_UP:
+            f["usagePointMRID"] = _child_text(child, _T_MRID) or None
     if "createdDateTime" not in f or "EndDeviceEventType" not in f:
         raise IecError(errors.PAYLOAD_INVALID, "EndDeviceEvent needs createdDateTime and EndDeviceEventType",
                        line=el.sourceline, element="EndDeviceEvent")
-    return EndDeviceEvent(names=tuple(names), details=tuple(details), **f)
+    if names:
+        f["names"] = tuple(names)
+    if details:
+        f["details"] = tuple(details)
+    return EndDeviceEvent(**f)
 
 
 def parse_end_device_events(
