@@ -91,7 +91,37 @@ def pytest_collection_modifyitems(config, items):
     # Tests that need a service carry its marker, so `-m "not kafka"` works as expected.
     for item in items:
         for fixture, marker in (("kafka_bootstrap", "kafka"), ("postgres_server", "postgres"),
-                                ("postgres_url", "postgres"), ("prometheus_url", "prometheus"),
+                                ("postgres_url", "postgres"), ("prometheus", "prometheus"),
                                 ("browser", "browser")):
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture
+def prometheus(tmp_path_factory):
+    """Factory: start a real Prometheus scraping the given host:port targets every second."""
+    started: list[Path] = []
+
+    def launch(targets: list[str]) -> str:
+        directory = tmp_path_factory.mktemp("prometheus")
+        env = _start("prometheus", directory, targets=targets).env
+        started.append(directory)
+        return env["PROMETHEUS_URL"]
+
+    yield launch
+    for directory in started:
+        svc.stop("prometheus", directory)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    _require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
