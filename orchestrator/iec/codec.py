@@ -39,11 +39,8 @@ from orchestrator.iec.envelope import (
 from orchestrator.iec.errors import IecError
 from orchestrator.iec.namespaces import (
     ENVELOPE_PROFILES,
-    MSG_2011,
-    MSG_EPRI,
     SOAP11,
     SOAP12,
-    NamespaceProfile,
     split_qname,
     wrapper_noun,
 )

@@ -7,7 +7,7 @@ from lxml import etree
 from orchestrator.iec import IecError, Message, parse_message, semantic_diff, to_xml, validate_message
 from orchestrator.iec.codec import unwrap_soap
 from orchestrator.iec.safe_xml import parse_xml
-from tests.iec.conftest import EXPECTATIONS, SHARED_IEC, sample_bytes
+from tests.iec.conftest import EXPECTATIONS, sample_bytes
 
 VALID = [e for e in EXPECTATIONS if e.valid]
 INVALID = [e for e in EXPECTATIONS if not e.valid]
