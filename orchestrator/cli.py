@@ -19,6 +19,8 @@ app = typer.Typer(help="Demand-response and DER control orchestrator (IEC 61968-
 config_app = typer.Typer(help="Inspect the effective configuration.", no_args_is_help=True)
 db_app = typer.Typer(help="Catalogue database (SQLite or PostgreSQL) schema.", no_args_is_help=True)
 deadletter_app = typer.Typer(help="Messages that could not be processed.", no_args_is_help=True)
+import_app = typer.Typer(help="Bulk loads into the catalogue.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(deadletter_app, name="deadletter")
@@ -139,7 +141,7 @@ def config_show() -> None:
 @db_app.command("upgrade")
 def db_upgrade(
     database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL."),
-    revision: str = typer.Option("head", help="Target alembic revision."),
+    revision: str = typer.Option("heads", help="Target alembic revision (default: every branch's latest)."),
 ) -> None:
     """Migrate the catalogue schema (alembic) to the latest revision."""
     from orchestrator.store.db import upgrade
@@ -171,6 +173,47 @@ def deadletter_list(
 
     for d in asyncio.run(run()):
         typer.echo(f"{d.recorded_at:%Y-%m-%dT%H:%M:%S} {d.source_topic} [{d.code}] {d.message_id or '-'} {d.reason}")
+
+
+@import_app.command("topology")
+def import_topology(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                help="CSV (header: substation,feeder,transformer,usage_point,device,kind,headend,"
+                                     "vendor,customer,agreement,supplier,programs,groups,rated_kw) or JSON/JSONL."),
+    database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL."),
+    chunk: int = typer.Option(5000, min=1, help="Rows per transaction."),
+) -> None:
+    """First load of topology, devices, customers, agreements, enrolment and groups, with progress."""
+    from orchestrator.store.db import make_engine, sessionmaker, upgrade
+    from orchestrator.store.topology import ImportError_, TopologyStore, read_rows
+
+    s = settings(database_url=database_url)
+    upgrade(s.catalogue_url)
+
+    async def run():
+        engine = make_engine(s.catalogue_url)
+        try:
+            with typer.progressbar(length=0, label=f"importing {file.name}", file=sys.stderr) as bar:
+                def progress(n: int) -> None:
+                    bar.label = f"importing {file.name}: {n} rows"
+                    bar.update(0)
+                    bar.render_progress()
+
+                return await TopologyStore(sessionmaker(engine)).import_rows(read_rows(file), chunk=chunk,
+                                                                             progress=progress)
+        finally:
+            await engine.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except (ImportError_, ValueError) as exc:
+        fail(str(exc).splitlines()[0])
+    for reason in report.rejected or ():
+        typer.echo(f"rejected: {reason}", err=True)
+    typer.echo(f"imported {report.devices} devices from {report.rows} rows; {len(report.rejected or ())} rejected",
+               err=True)
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

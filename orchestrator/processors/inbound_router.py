@@ -9,9 +9,7 @@ from __future__ import annotations
 
 
 from orchestrator import topics
-from orchestrator.iec.errors import IecError
-from orchestrator.iec.parsing import parse_message
-from orchestrator.iec.envelope import Message, MessageKind
+from orchestrator.iec import IecError, Message, MessageKind, parse_message
 from orchestrator.metrics import DEAD_LETTERS, INBOUND_ROUTED
 from orchestrator.processors.base import DeadLetter, Processor, Record, State
 

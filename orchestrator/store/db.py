@@ -41,10 +41,12 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+# Each area of the catalogue (topology, campaigns, outages, ...) has its own migration branch,
+# so "heads" (every branch's latest) is the normal target.
+def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the catalogue schema to ``revision`` (sync; call before the event loop or in a thread)."""
     command.upgrade(alembic_config(url), revision)
 
 
-async def upgrade_async(url: str, revision: str = "head") -> None:
+async def upgrade_async(url: str, revision: str = "heads") -> None:
     await asyncio.to_thread(upgrade, url, revision)

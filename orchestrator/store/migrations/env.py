@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from orchestrator.store.db import make_engine
+from orchestrator.store import all_models  # noqa: F401  (registers every table on Base.metadata)
 from orchestrator.store.models import Base
 
 target_metadata = Base.metadata
