@@ -113,15 +113,19 @@ def prometheus(tmp_path_factory):
         svc.stop("prometheus", directory)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
-    _require("chromium")
-    from playwright.sync_api import sync_playwright
+@pytest.fixture
+async def browser():
+    """Debian's Chromium driven by Playwright's async API (its own browser download is not used).
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+    Async and per test: the sync API would leave an event loop running in the main thread and
+    break every asyncio test after it.
+    """
+    _require("chromium")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield b
-        b.close()
+        await b.close()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from contextlib import AsyncExitStack
 
 import aiohttp
@@ -39,28 +38,10 @@ async def test_prometheus_scrapes_orchestrator_metrics(tmp_path, prometheus):
 
 
 @pytest.mark.browser
-def test_chromium_reads_the_health_page(tmp_path, browser):
-    ready = threading.Event()
-    state: dict = {}
-
-    def serve() -> None:
-        async def main() -> None:
-            async with AsyncExitStack() as stack:
-                state["running"] = await start(Settings(data_dir=tmp_path, http_port=0), stack)
-                state["loop"], state["stop"] = asyncio.get_running_loop(), asyncio.Event()
-                ready.set()
-                await state["stop"].wait()
-
-        asyncio.run(main())
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    try:
-        page = browser.new_page()
-        page.goto(f"{state['running'].url}/healthz")
-        assert json.loads(page.inner_text("body"))["status"] == "ok"
-        page.close()
-    finally:
-        state["loop"].call_soon_threadsafe(state["stop"].set)
-        thread.join(15)
+async def test_chromium_reads_the_health_page(tmp_path, browser):
+    async with AsyncExitStack() as stack:
+        running = await start(Settings(data_dir=tmp_path, http_port=0), stack)
+        page = await browser.new_page()
+        await page.goto(f"{running.url}/healthz")
+        assert json.loads(await page.inner_text("body"))["status"] == "ok"
+        await page.close()
