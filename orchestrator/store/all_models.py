@@ -1,2 +1,4 @@
 """Imports every table module so ``Base.metadata`` knows the whole catalogue (alembic, tests)."""
 from orchestrator.store import models, topology  # noqa: F401
+from orchestrator.store import headends  # noqa: F401,E402
+from orchestrator.store import masterdata, readings  # noqa: F401,E402

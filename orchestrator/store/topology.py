@@ -66,6 +66,7 @@ class EndDeviceRow(Base):
     vendor: Mapped[str | None] = mapped_column(String(100))
     serial_number: Mapped[str | None] = mapped_column(String(100))
     rated_kw: Mapped[float | None] = mapped_column(Float)
+    name: Mapped[str | None] = mapped_column(String(200), index=True)  # CIM Names/name (migration 0030)
 
 
 class DeviceLinkRow(Base):
