@@ -33,6 +33,11 @@ except ImportError:  # pragma: no cover - the package is always shipped with its
     pass
 
 
+from orchestrator.commands.bench import bench as _bench  # noqa: E402  (top-level command)
+
+app.command("bench")(_bench)
+
+
 class _Options:
     config: Optional[Path] = None
     overrides: dict = {}

@@ -1,0 +1,120 @@
+"""``orchestrator bench``: run the benchmarks in ``bench/`` and print one comparable table.
+
+Each benchmark module exposes ``run(quick: bool) -> list[dict]``; every row has at least
+``name``, ``items``, ``items_per_s``, ``ceiling_items_per_s`` (the raw baseline measured in the
+same run) and ``ratio``. Each module runs in its own process so its peak RSS is its own.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+# Benchmark name -> module file in bench/ (a module may report several benchmarks).
+BENCHMARKS = {
+    "iec_codec": "iec_codec.py",
+    "dispatch": "dispatch.py",
+    "correlate_embedded": "correlate.py",
+    "correlate_kafka": "correlate.py",
+    "outage_storm": "outage_storm.py",
+    "readings": "readings.py",
+}
+REQUIRED_KEYS = ("name", "items", "items_per_s", "ceiling_items_per_s", "ratio")
+
+app = typer.Typer(help="Benchmarks against their raw ceilings.")
+
+_CHILD = """
+import json, resource, runpy, sys
+module = runpy.run_path(sys.argv[1], run_name="bench_module")
+kwargs = json.loads(sys.argv[3])
+rows = module["run"](sys.argv[2] == "quick", **kwargs)
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"rows": rows, "peak_rss_mb": peak_mb}))
+"""
+
+
+def default_bench_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "bench"
+
+
+def run_module(path: Path, quick: bool, kwargs: dict | None = None) -> tuple[list[dict], float]:
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), "quick" if quick else "full",
+                           json.dumps(kwargs or {})], capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"{path.name} failed: {last}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result["rows"], result["peak_rss_mb"]
+
+
+def headline(name: str, rows: list[dict], peak_rss_mb: float) -> dict:
+    """The benchmark's own row if it names one, else its first row; the others go under 'cases'."""
+    mine = [r for r in rows if r.get("name") == name]
+    row = dict(mine[0] if mine else rows[0])
+    missing = [k for k in REQUIRED_KEYS if k not in row]
+    if missing:
+        raise RuntimeError(f"benchmark {name} did not report {', '.join(missing)}")
+    out = {"name": name, "items": row["items"], "items_per_s": row["items_per_s"],
+           "ceiling_items_per_s": row["ceiling_items_per_s"], "ratio": row["ratio"],
+           "peak_rss_mb": round(row.get("peak_rss_mb", peak_rss_mb), 1)}
+    for key in ("p50_ms", "p99_ms"):
+        if key in row:
+            out[key] = row[key]
+    if len(rows) > 1:
+        out["cases"] = rows
+    return out
+
+
+def format_table(results: list[dict]) -> str:
+    lines = [f"{'benchmark':22} {'items':>10} {'items/s':>12} {'ceiling/s':>12} {'ratio':>6} {'peak RSS MB':>11}"
+             f" {'p50 ms':>8} {'p99 ms':>8}"]
+    for r in results:
+        p50 = f"{r['p50_ms']:.1f}" if "p50_ms" in r else "-"
+        p99 = f"{r['p99_ms']:.1f}" if "p99_ms" in r else "-"
+        lines.append(f"{r['name']:22} {r['items']:>10} {r['items_per_s']:>12.1f} {r['ceiling_items_per_s']:>12.1f}"
+                     f" {r['ratio']:>6.2f} {r['peak_rss_mb']:>11.1f} {p50:>8} {p99:>8}")
+        for case in r.get("cases", ()):
+            lines.append(f"  - {case['name']:38} items={case['items']} {case['items_per_s']:.1f}/s "
+                         f"ratio {case['ratio']:.2f}")
+    return "\n".join(lines)
+
+
+@app.command()
+def bench(
+    names: Optional[list[str]] = typer.Argument(None, help=f"Benchmarks to run (default: all available): "
+                                                           f"{', '.join(BENCHMARKS)}."),
+    quick: bool = typer.Option(False, "--quick", help="Small sizes: seconds, for the test suite."),
+    json_file: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON here."),
+    bench_dir: Path = typer.Option(default_bench_dir(), help="Directory holding the benchmark modules."),
+    kafka_bootstrap: Optional[str] = typer.Option(None, help="Kafka for correlate_kafka (default: start one)."),
+) -> None:
+    """Run benchmarks; print items/s beside the raw ceiling, the ratio and peak RSS."""
+    chosen = names or [n for n, f in BENCHMARKS.items() if (bench_dir / f).exists()]
+    unknown = [n for n in chosen if n not in BENCHMARKS]
+    if unknown:
+        typer.echo(f"orchestrator: unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
+                   err=True)
+        raise typer.Exit(2)
+    results = []
+    for i, name in enumerate(chosen, 1):
+        path = bench_dir / BENCHMARKS[name]
+        if not path.exists():
+            typer.echo(f"orchestrator: benchmark {name} not found at {path}", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"[{i}/{len(chosen)}] {name}{' (quick)' if quick else ''} ...", err=True)
+        kwargs = {"which": name.removeprefix("correlate_")} if name.startswith("correlate_") else {}
+        if name == "correlate_kafka" and kafka_bootstrap:
+            kwargs["kafka_bootstrap"] = kafka_bootstrap
+        try:
+            rows, peak = run_module(path, quick, kwargs)
+        except RuntimeError as exc:
+            typer.echo(f"orchestrator: {exc}", err=True)
+            raise typer.Exit(1)
+        results.append(headline(name, rows, peak))
+    typer.echo(format_table(results))
+    if json_file:
+        json_file.write_text(json.dumps(results, indent=2))
