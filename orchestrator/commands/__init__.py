@@ -1,0 +1,1 @@
+"""Subcommand groups of the ``orchestrator`` CLI that live outside ``cli.py``."""
