@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 MSG_2011 = "http://iec.ch/TC57/2011/schema/message"
 MSG_EPRI = "http://www.iec.ch/TC57/2011/schema/message"
@@ -61,6 +62,7 @@ def qname(ns: str | None, local: str) -> str:
     return f"{{{ns}}}{local}" if ns else local
 
 
+@lru_cache(maxsize=4096)  # a hot path: every element of every message; tags repeat
 def split_qname(tag: str) -> tuple[str | None, str]:
     if tag.startswith("{"):
         ns, _, local = tag[1:].partition("}")

@@ -12,6 +12,8 @@ those folders is used for its namespace instead of the packaged ones.
 """
 from __future__ import annotations
 
+from functools import cached_property
+
 import copy
 import re
 from dataclasses import dataclass, field
@@ -78,13 +80,13 @@ WRAPPER_PAYLOADS: dict[str, frozenset[str]] = {
 
 
 @dataclass(frozen=True)
-class PayloadSchema:
+class PayloadSchema:  # noqa: D101 (cached_property needs the instance __dict__ a frozen dataclass keeps)
     namespace: str
     path: Path
     profile: NamespaceProfile | None  # None: supplied by the caller
     elements: frozenset[str]
 
-    @property
+    @cached_property
     def label(self) -> str:
         try:
             return str(self.path.relative_to(SCHEMA_DIR))
