@@ -12,12 +12,10 @@ those folders is used for its namespace instead of the packaged ones.
 """
 from __future__ import annotations
 
-from functools import cached_property
-
 import copy
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -80,7 +78,7 @@ WRAPPER_PAYLOADS: dict[str, frozenset[str]] = {
 
 
 @dataclass(frozen=True)
-class PayloadSchema:  # noqa: D101 (cached_property needs the instance __dict__ a frozen dataclass keeps)
+class PayloadSchema:
     namespace: str
     path: Path
     profile: NamespaceProfile | None  # None: supplied by the caller
