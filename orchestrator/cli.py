@@ -24,6 +24,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(deadletter_app, name="deadletter")
+from orchestrator.commands.headend import app as headend_app  # noqa: E402
+app.add_typer(headend_app, name="headend")
 from orchestrator.commands.program import app as program_app  # noqa: E402
 app.add_typer(program_app, name="program")
 

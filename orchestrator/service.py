@@ -23,6 +23,7 @@ from orchestrator.runtime.embedded import EmbeddedRuntime
 from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.deadletters import DeadLetterStore
+from orchestrator.store.headends import HeadendStore
 
 log = get_logger(__name__)
 
@@ -92,6 +93,7 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
         stack.push_async_callback(publisher.stop)
 
     context = AppContext(settings=settings, publisher=publisher, dead_letters=dead_letters)
+    context.headends = HeadendStore(sessionmaker(engine))
     runner = web.AppRunner(create_app(context), access_log=None)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)

@@ -26,6 +26,7 @@ class AppContext:
     publisher: Publisher
     dead_letters: DeadLetterStore
     health_checks: dict[str, Any] = field(default_factory=dict)
+    headends: Any = None  # store.headends.HeadendStore: credentials of the IEC endpoint's senders
 
 
 CONTEXT = web.AppKey("context", AppContext)
@@ -62,4 +63,6 @@ def create_app(ctx: AppContext) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/deadletters", list_dead_letters)
+    from orchestrator.api import iec_endpoint
+    iec_endpoint.register(app)
     return app

@@ -1,0 +1,1 @@
+"""Head-end integration: the client that sends controls to head-ends, and their metrics."""
