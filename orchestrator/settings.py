@@ -31,6 +31,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest IEC/REST body accepted")
     embedded_batch_size: int = Field(500, ge=1, description="records per SQLite transaction per consumer")
     admin_password: SecretStr | None = Field(None, description="password of the built-in admin user")
+    outage_momentary_window_s: float = Field(300.0, ge=0, description="power-offs restored sooner are momentary (IEEE 1366: 5 min)")
+    outage_transformer_min_meters: int = Field(2, ge=1, description="meters out before a transformer is inferred out")
+    outage_transformer_share: float = Field(0.5, gt=0, le=1, description="share of a transformer's meters out to infer it out")
+    outage_feeder_min_transformers: int = Field(2, ge=1, description="transformers out before a feeder is inferred out")
+    outage_feeder_share: float = Field(0.5, gt=0, le=1, description="share of a feeder's transformers out to infer it out")
+    outage_storm_events_per_min: int = Field(200, ge=1, description="power-offs per minute on a feeder that start storm mode")
+    outage_verify_timeout_s: float = Field(120.0, gt=0, description="wait for a restoration verification read")
+    outage_summary_interval_s: float = Field(60.0, gt=0, description="storm summary interval, event time")
+    outage_tick_interval_s: float = Field(1.0, gt=0, description="how often the outage clock ticks every feeder")
+    oms_webhook_url: str | None = Field(None, description="OMS webhook receiving outage notifications (JSON POST)")
+    oms_webhook_format: Literal["json", "iec", "both"] = Field("json", description="json, iec (EndDeviceEvents XML) or both")
+    oms_max_attempts: int = Field(8, ge=1, description="delivery attempts before a notification is dead-lettered")
+    oms_backoff_base_s: float = Field(1.0, gt=0, description="first retry delay; doubles per attempt")
+    oms_backoff_max_s: float = Field(300.0, gt=0, description="longest retry delay")
+    oms_timeout_s: float = Field(10.0, gt=0, description="HTTP timeout of one delivery attempt")
 
     @property
     def catalogue_url(self) -> str:
