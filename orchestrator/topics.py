@@ -13,6 +13,7 @@ MASTERDATA_INBOUND = "masterdata.inbound"  # customer/usage point/meter changes
 OUTAGE_SIGNALS = "outage.signals"  # power-off/restore facts after dedupe, keyed by transformer id
 OMS_NOTIFICATIONS = "oms.notifications"  # outage create/update/restore, keyed by outage id
 DEADLETTER = "deadletter"  # what could not be processed, keyed by source topic
+ENROLMENT_CHANGES = "enrolment.changes"  # enrolments ended by a customer switch (JSON), keyed by device mRID
 
 ALL = (IEC_INBOUND, EDC_OUTBOUND, EDC_REPLIES, EDE_INBOUND, READINGS_INBOUND, MASTERDATA_INBOUND,
-       OUTAGE_SIGNALS, OMS_NOTIFICATIONS, DEADLETTER)
+       OUTAGE_SIGNALS, OMS_NOTIFICATIONS, DEADLETTER, ENROLMENT_CHANGES)
