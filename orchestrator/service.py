@@ -101,6 +101,8 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     await site.start()
     port = runner.addresses[0][1]
     url = f"http://{settings.http_host}:{port}"
+    from orchestrator.campaign_service import start_campaigns
+    context.events = await start_campaigns(settings, engine, publisher, url, stack)
     log.info("orchestrator serving", url=url, runtime=settings.runtime)
     return Running(settings=settings, context=context, runtime=runtime, url=url)
 

@@ -27,6 +27,7 @@ class AppContext:
     dead_letters: DeadLetterStore
     health_checks: dict[str, Any] = field(default_factory=dict)
     headends: Any = None  # store.headends.HeadendStore: credentials of the IEC endpoint's senders
+    events: Any = None  # campaign_service.EventService: programs, events, dispatch records (operator API)
 
 
 CONTEXT = web.AppKey("context", AppContext)
@@ -65,4 +66,6 @@ def create_app(ctx: AppContext) -> web.Application:
     app.router.add_get("/api/v1/deadletters", list_dead_letters)
     from orchestrator.api import iec_endpoint
     iec_endpoint.register(app)
+    from orchestrator.api import events
+    events.register(app)
     return app

@@ -1,0 +1,302 @@
+"""Turns a due campaign into IEC 61968-9 EndDeviceControls on ``edc.outbound``.
+
+At the campaign's start the dispatcher resolves its targets against the topology of that moment
+(``core.campaigns.resolve_targets``), writes one dispatch record per device in bulk — PENDING for
+the devices it will control, SKIPPED_INELIGIBLE / SKIPPED_OUTAGE with the reason for the others —
+and assigns every PENDING device to a ramp step and to a message: per head-end, at most
+``message_size`` devices, with a MessageID derived from campaign, step, head-end and sequence
+(uuid5), so a retried or resumed dispatch re-sends the very same messages and head-ends can
+dedupe them. Each step then publishes its messages (keyed by head-end) and moves their records
+PENDING → SENT in one UPDATE per message. Cancelling sends the program's cancel/restore control
+to every device that may have acted on the event.
+
+Records are the outbox: a crash between publishing and marking SENT re-publishes the same
+messages (at-least-once, same MessageIDs).
+"""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from orchestrator import topics
+from orchestrator.core.campaigns import Campaign, CampaignState, device_offsets, parse_targets, resolve_targets
+from orchestrator.core.dispatch import DispatchEventKind, DispatchState
+from orchestrator.core.programs import Program, ProgramKind
+from orchestrator.core.topology import TopologyView
+from orchestrator.iec import DemandResponseSettings, EndDeviceControl, build_end_device_controls
+from orchestrator.logs import get_logger
+from orchestrator.processors.base import Record
+from orchestrator.store.campaigns import CampaignStore
+from orchestrator.store.models import utcnow
+
+log = get_logger(__name__)
+MESSAGE_NS = uuid.UUID("6f3a1e0c-4d1b-5b8e-9a57-3c2d61968009")
+PUBLISH_BATCH = 20  # messages per publish call and per SENT transaction
+
+TopologyLoader = Callable[[], Awaitable[TopologyView]]
+OutageLookup = Callable[[], Awaitable[set[str]]]
+
+
+class Publisher:  # the port (AppContext.publisher): embedded runtime or KafkaPublisher
+    async def publish(self, records: list[Record] | Record) -> None: ...
+
+
+def message_id(campaign: str, kind: str, step: int, headend: str, seq: int) -> str:
+    return str(uuid.uuid5(MESSAGE_NS, f"{campaign}/{kind}/{step}/{headend}/{seq}"))
+
+
+@dataclass(frozen=True)
+class DispatchPlan:
+    """What ``prepare`` decided: how many devices in how many ramp steps, and who was skipped."""
+
+    eligible: int
+    skipped_ineligible: int
+    skipped_outage: int
+    steps: int
+
+
+def controls_for(program: Program, campaign: Campaign, rows: Sequence[tuple], *, code: str | None = None,
+                 source: str = "orchestrator", cancel: bool = False) -> list[EndDeviceControl]:
+    """One EndDeviceControl per device: (message_id, device, headend, start, end) rows of one message."""
+    level = campaign.level
+    price = None
+    if program.kind is ProgramKind.PRICE and program.price is not None and level is not None:
+        price = program.price.tier(level).price
+    dr = None
+    if not cancel:
+        if program.kind is ProgramKind.LOAD_CONTROL and program.load_control is not None:
+            lc = program.load_control
+            dr = DemandResponseSettings(
+                dutyCycle=float(100 - lc.cycling_percent) if lc.cycling_percent is not None else None,
+                criticalityLevel=lc.criticality_level)
+        elif program.kind is ProgramKind.DER_SETPOINT and program.der is not None:
+            pct = campaign.setpoint_percent if campaign.setpoint_percent is not None else program.der.default_percent
+            dr = DemandResponseSettings(avgLoadAdjustment=float(pct) - 100.0)
+        elif program.kind is ProgramKind.EV_CHARGING and program.ev is not None:
+            pct = campaign.setpoint_percent if campaign.setpoint_percent is not None else program.ev.max_charge_percent
+            dr = DemandResponseSettings(avgLoadAdjustment=float(pct) - 100.0)
+    out = []
+    for _mid, device, _headend, start, end in rows:
+        out.append(EndDeviceControl(
+            mRID=f"{campaign.id}:{device}" + (":cancel" if cancel else ""),
+            EndDeviceControlType=code or (program.controls.cancel if cancel else program.controls.start),
+            endDevices=(device,), issuerID=source, issuerTrackingID=campaign.id,
+            reason=("cancel: " if cancel else "") + (campaign.reason or program.name),
+            drProgramLevel=level, drProgramMandatory=program.mandatory, priceSignal=None if cancel else price,
+            start=start, end=None if cancel else end,
+            durationMinutes=None if cancel else round((end - start).total_seconds() / 60, 3),
+            demandResponse=dr))
+    return out
+
+
+class Dispatcher:
+    def __init__(self, store: CampaignStore, programs: dict[str, Program], topology: TopologyLoader,
+                 publisher: Publisher, *, message_size: int = 1000, reply_address: str | None = None,
+                 async_reply: bool = True, source: str = "orchestrator", in_outage: OutageLookup | None = None,
+                 clock: Callable[[], datetime] = utcnow):
+        self.store = store
+        self.programs = programs
+        self.topology = topology
+        self.publisher = publisher
+        self.message_size = message_size
+        self.reply_address = reply_address
+        self.async_reply = async_reply
+        self.source = source
+        self.in_outage = in_outage
+        self.clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock(self, campaign_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(campaign_id, asyncio.Lock())
+
+    async def _campaign(self, campaign_id: str) -> tuple[Campaign, Program]:
+        c = await self.store.get(campaign_id)
+        if c is None:
+            raise KeyError(f"unknown event {campaign_id}")
+        return c, self.programs[c.program]
+
+    # ------------------------------------------------------------------ start
+    async def prepare(self, campaign_id: str, view: TopologyView | None = None) -> DispatchPlan | None:
+        """SCHEDULED → DISPATCHING with every dispatch record written; None if not SCHEDULED."""
+        c, program = await self._campaign(campaign_id)
+        if c.state is not CampaignState.SCHEDULED:
+            return None
+        now = self.clock()
+        if not await self.store.has_records(c.id):
+            view = view or await self.topology()
+            outage = await self.in_outage() if self.in_outage else set()
+            res = resolve_targets(view, program, parse_targets(c.targets), in_outage=outage)
+            rows: list[dict] = []
+            base = {"campaign": c.id, "attempt": 0, "step": 0, "deadline": None, "updated_at": now,
+                    "cause_message_id": None}
+            for device, reason in sorted(res.ineligible.items()):
+                rows.append({**base, "device": device, "state": DispatchState.SKIPPED_INELIGIBLE.value,
+                             "headend": view.devices[device].headend, "message_id": None, "start_at": None,
+                             "end_at": None, "cause": DispatchEventKind.SKIP_INELIGIBLE.value, "detail": reason})
+            for device in sorted(res.in_outage):
+                rows.append({**base, "device": device, "state": DispatchState.SKIPPED_OUTAGE.value,
+                             "headend": view.devices[device].headend, "message_id": None, "start_at": None,
+                             "end_at": None, "cause": DispatchEventKind.SKIP_OUTAGE.value,
+                             "detail": "in an active outage at dispatch time"})
+            eligible = [(view.devices[d].headend, d) for d in res.eligible]
+            no_headend = [d for h, d in eligible if not h]
+            for device in no_headend:
+                rows.append({**base, "device": device, "state": DispatchState.SKIPPED_INELIGIBLE.value,
+                             "headend": None, "message_id": None, "start_at": None, "end_at": None,
+                             "cause": DispatchEventKind.SKIP_INELIGIBLE.value, "detail": "no head-end serves it"})
+            eligible = sorted((h, d) for h, d in eligible if h)
+            step_size = program.ramp.step_devices if program.ramp else max(len(eligible), 1)
+            seq: dict[tuple[int, str], int] = {}
+            count: dict[tuple[int, str], int] = {}
+            rnd = program.randomisation
+            for i, (headend, device) in enumerate(eligible):
+                step = i // step_size
+                key = (step, headend)
+                n = count.get(key, 0)
+                if n % self.message_size == 0:
+                    seq[key] = seq.get(key, -1) + 1
+                count[key] = n + 1
+                s_off, e_off = device_offsets(c.id, device, rnd)
+                rows.append({**base, "device": device, "state": DispatchState.PENDING.value, "headend": headend,
+                             "step": step, "message_id": message_id(c.id, "start", step, headend, seq[key]),
+                             "start_at": c.start + timedelta(seconds=s_off), "end_at": c.end + timedelta(seconds=e_off),
+                             "cause": None, "detail": ""})
+            await self.store.insert_records(rows)
+            plan = DispatchPlan(eligible=len(eligible), skipped_ineligible=len(res.ineligible) + len(no_headend),
+                                skipped_outage=len(res.in_outage),
+                                steps=(len(eligible) + step_size - 1) // step_size if eligible else 0)
+        else:
+            steps = await self.store.steps(c.id)
+            roll = await self.store.rollup(c.id)
+            plan = DispatchPlan(eligible=sum(roll.values()) - roll["SKIPPED_INELIGIBLE"] - roll["SKIPPED_OUTAGE"],
+                                skipped_ineligible=roll["SKIPPED_INELIGIBLE"], skipped_outage=roll["SKIPPED_OUTAGE"],
+                                steps=len(steps))
+        await self.store.save(c.transition(CampaignState.DISPATCHING, now), expected=CampaignState.SCHEDULED,
+                              actor="scheduler", action="dispatch",
+                              detail={"eligible": plan.eligible, "skipped_ineligible": plan.skipped_ineligible,
+                                      "skipped_outage": plan.skipped_outage, "steps": plan.steps})
+        log.info("campaign dispatching", campaign=c.id, eligible=plan.eligible, steps=plan.steps,
+                 skipped_ineligible=plan.skipped_ineligible, skipped_outage=plan.skipped_outage)
+        return plan
+
+    async def send_step(self, campaign_id: str, step: int) -> int:
+        """Publish the PENDING messages of one ramp step; DISPATCHING → ACTIVE after the last step."""
+        async with self._lock(campaign_id):
+            c, program = await self._campaign(campaign_id)
+            if c.state is not CampaignState.DISPATCHING:
+                return 0
+            sent = await self._send_pending(c, program, step)
+            if not await self.store.pending_message_ids(c.id):
+                await self.store.save(c.transition(CampaignState.ACTIVE, self.clock()),
+                                      expected=CampaignState.DISPATCHING, actor="scheduler", action="active")
+            return sent
+
+    async def start(self, campaign_id: str) -> DispatchPlan | None:
+        """The start job: prepare, then send step 0 (later steps are the scheduler's ramp jobs)."""
+        async with self._lock(campaign_id):
+            plan = await self.prepare(campaign_id)
+        if plan is None:
+            return None
+        await self.send_step(campaign_id, 0)
+        return plan
+
+    async def _send_pending(self, c: Campaign, program: Program, step: int | None) -> int:
+        mids = await self.store.pending_message_ids(c.id, step)
+        published = 0
+        for i in range(0, len(mids), PUBLISH_BATCH):
+            chunk = mids[i:i + PUBLISH_BATCH]
+            rows = await self.store.records_of_messages(c.id, chunk)
+            records = self._messages(c, program, rows, verb_kind="start")
+            await self.publisher.publish(records)
+            now = self.clock()
+            await self.store.mark_sent(c.id, chunk, now, now + timedelta(seconds=program.acknowledgement.reply_timeout_s))
+            published += len(records)
+        return published
+
+    def _messages(self, c: Campaign, program: Program, rows: Sequence[tuple], *, verb_kind: str,
+                  cancel: bool = False) -> list[Record]:
+        records: list[Record] = []
+        start = 0
+        while start < len(rows):
+            mid = rows[start][0]
+            end = start
+            while end < len(rows) and rows[end][0] == mid:
+                end += 1
+            group = rows[start:end]
+            headend = group[0][2]
+            xml = build_end_device_controls(
+                controls_for(program, c, group, source=self.source, cancel=cancel), message_id=mid,
+                correlation_id=mid, source=self.source, timestamp=self.clock(), reply_address=self.reply_address,
+                async_reply=self.async_reply, ack_required=True)
+            records.append(Record(topics.EDC_OUTBOUND, headend, xml,
+                                  (("noun", "EndDeviceControls"), ("campaign", c.id), ("message_id", mid),
+                                   ("kind", verb_kind), ("devices", str(len(group))))))
+            start = end
+        return records
+
+    # ------------------------------------------------------------------ end and cancel
+    async def end(self, campaign_id: str) -> bool:
+        """The end job: ACTIVE → ENDING, taking-part devices ENDED, → COMPLETED."""
+        async with self._lock(campaign_id):
+            c, _ = await self._campaign(campaign_id)
+            now = self.clock()
+            if c.state is CampaignState.DISPATCHING:  # ramp still running at the end: finish it as it stands
+                c2 = c.transition(CampaignState.ACTIVE, now)
+                await self.store.save(c2, expected=c.state, actor="scheduler", action="active")
+                c = c2
+            if c.state is not CampaignState.ACTIVE:
+                return False
+            ending = c.transition(CampaignState.ENDING, now)
+            await self.store.save(ending, expected=CampaignState.ACTIVE, actor="scheduler", action="ending")
+            await self.store.transition_all(c.id, [DispatchState.PENDING], DispatchState.CANCELLED,
+                                            DispatchEventKind.CANCEL, now, detail="event ended before dispatch")
+            await self.store.transition_all(c.id, [DispatchState.ACCEPTED, DispatchState.CONFIRMED],
+                                            DispatchState.ENDED, DispatchEventKind.ENDED, now)
+            await self.store.save(ending.transition(CampaignState.COMPLETED, now), expected=CampaignState.ENDING,
+                                  actor="scheduler", action="completed", detail={"rollup": await self.store.rollup(c.id)})
+            return True
+
+    async def cancel(self, campaign_id: str, actor: str, reason: str = "") -> Campaign:
+        """Cancel before or during the event; during it, send cancel/restore controls."""
+        async with self._lock(campaign_id):
+            c, program = await self._campaign(campaign_id)
+            now = self.clock()
+            cancelled = c.transition(CampaignState.CANCELLED, now)  # raises for ENDING/COMPLETED/CANCELLED
+            await self.store.save(cancelled, expected=c.state, actor=actor, action="cancel",
+                                  detail={"reason": reason, "was": c.state.value})
+            await self.finish_cancel(cancelled, program, reason)
+            return cancelled
+
+    async def finish_cancel(self, c: Campaign, program: Program, reason: str = "") -> int:
+        """PENDING → CANCELLED; cancel controls to devices that may have acted, then → CANCELLED."""
+        now = self.clock()
+        await self.store.transition_all(c.id, [DispatchState.PENDING], DispatchState.CANCELLED,
+                                        DispatchEventKind.CANCEL, now, detail=reason or "event cancelled")
+        live = [DispatchState.SENT, DispatchState.ACCEPTED, DispatchState.CONFIRMED, DispatchState.TIMED_OUT]
+        targets = await self.store.devices_in_states(c.id, live)
+        by_headend: dict[str, list[str]] = {}
+        for device, headend in targets:
+            by_headend.setdefault(headend or "", []).append(device)
+        sent = 0
+        for headend, devices in by_headend.items():
+            for seq, i in enumerate(range(0, len(devices), self.message_size)):
+                part = devices[i:i + self.message_size]
+                mid = message_id(c.id, "cancel", 0, headend, seq)
+                rows = [(mid, d, headend, now, None) for d in part]
+                await self.publisher.publish(self._messages(c, program, rows, verb_kind="cancel", cancel=True))
+                await self.store.transition_all(c.id, live, DispatchState.CANCELLED, DispatchEventKind.CANCEL, now,
+                                                devices=part, message_id=mid, detail=reason or "event cancelled")
+                sent += 1
+        log.info("campaign cancelled", campaign=c.id, cancel_messages=sent, devices=len(targets))
+        return sent
+
+    async def resume(self) -> None:
+        """After a restart: finish interrupted cancels and re-send steps that were due but not sent."""
+        for c in await self.store.in_states([CampaignState.CANCELLED]):
+            if c.program in self.programs and await self.store.devices_in_states(
+                    c.id, [DispatchState.PENDING, DispatchState.SENT, DispatchState.ACCEPTED,
+                           DispatchState.CONFIRMED, DispatchState.TIMED_OUT]):
+                await self.finish_cancel(c, self.programs[c.program], "cancel resumed after restart")

@@ -1,0 +1,123 @@
+"""Campaign jobs in APScheduler 3 with a persistent job store on the catalogue database.
+
+APScheduler owns the coarse jobs only — a campaign's start (dispatch), each ramp step and its
+end — never one job per device (DESIGN.md: deadlines live in an indexed column and are swept).
+Jobs are stored in the ``scheduler_job`` table through APScheduler's SQLAlchemyJobStore, which
+is synchronous, so the store uses the synchronous twin of the catalogue URL (SQLite's stdlib
+driver, psycopg for PostgreSQL). A job is a reference to ``run_job`` plus (campaign id, action,
+step): nothing unpicklable, so jobs survive a restart and run late rather than never
+(``misfire_grace_time=None``, coalesced).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from orchestrator.core.campaigns import Campaign
+from orchestrator.core.programs import Program
+from orchestrator.dispatcher import Dispatcher
+from orchestrator.logs import get_logger
+
+log = get_logger(__name__)
+JOB_TABLE = "scheduler_job"
+_ACTIVE: dict[str, "CampaignScheduler"] = {}
+
+
+def sync_url(async_url: str) -> str:
+    """The synchronous SQLAlchemy URL of the same database (APScheduler 3's job store is sync)."""
+    scheme, sep, rest = async_url.partition("://")
+    driverless = scheme.split("+", 1)[0]
+    if driverless == "postgresql":
+        return f"postgresql+psycopg{sep}{rest}"
+    if driverless == "sqlite":
+        return f"sqlite{sep}{rest}"
+    return f"{driverless}{sep}{rest}"
+
+
+async def run_job(scheduler: str, campaign_id: str, action: str, step: int = 0) -> None:
+    """Entry point of every stored job (a module-level function, so the job store can reference it)."""
+    owner = _ACTIVE.get(scheduler)
+    if owner is None:
+        log.error("campaign job fired without a running scheduler", scheduler=scheduler, campaign=campaign_id)
+        return
+    await owner.run(campaign_id, action, step)
+
+
+class CampaignScheduler:
+    def __init__(self, dispatcher: Dispatcher, database_url: str, *, name: str = "default",
+                 dispatch_lead_s: int = 0):
+        self.dispatcher = dispatcher
+        self.name = name
+        self.dispatch_lead = timedelta(seconds=dispatch_lead_s)
+        self._url = sync_url(database_url)
+        self._scheduler: AsyncIOScheduler | None = None
+
+    def start(self) -> None:
+        store = SQLAlchemyJobStore(url=self._url, tablename=JOB_TABLE)
+        self._scheduler = AsyncIOScheduler(jobstores={"default": store}, timezone=timezone.utc,
+                                           job_defaults={"coalesce": True, "misfire_grace_time": None,
+                                                         "max_instances": 1})
+        _ACTIVE[self.name] = self
+        self._scheduler.start()
+        log.info("campaign scheduler started", jobs=len(self._scheduler.get_jobs()))
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+        if _ACTIVE.get(self.name) is self:
+            del _ACTIVE[self.name]
+
+    def _add(self, job_id: str, at: datetime, campaign_id: str, action: str, step: int = 0) -> None:
+        assert self._scheduler is not None, "scheduler not started"
+        self._scheduler.add_job("orchestrator.scheduler:run_job", "date", run_date=at, id=job_id,
+                                args=[self.name, campaign_id, action, step], replace_existing=True,
+                                name=f"{action} {campaign_id}" + (f" step {step}" if action == "ramp" else ""))
+
+    def dispatch_time(self, c: Campaign) -> datetime:
+        return c.start - self.dispatch_lead
+
+    def schedule(self, c: Campaign, program: Program) -> None:
+        """(Re)place the start and end jobs of a campaign."""
+        self._add(f"{c.id}:start", self.dispatch_time(c), c.id, "start")
+        end_at = c.end + timedelta(minutes=program.randomisation.end_minutes)
+        self._add(f"{c.id}:end", end_at, c.id, "end")
+
+    def unschedule(self, campaign_id: str) -> None:
+        assert self._scheduler is not None
+        for job in self._scheduler.get_jobs():
+            if job.id.split(":", 1)[0] == campaign_id:
+                try:
+                    job.remove()
+                except JobLookupError:
+                    pass
+
+    def jobs(self, campaign_id: str | None = None) -> list[tuple[str, datetime]]:
+        assert self._scheduler is not None
+        return [(j.id, j.next_run_time) for j in self._scheduler.get_jobs()
+                if campaign_id is None or j.id.split(":", 1)[0] == campaign_id]
+
+    async def run(self, campaign_id: str, action: str, step: int = 0) -> None:
+        try:
+            if action == "start":
+                plan = await self.dispatcher.start(campaign_id)
+                if plan is not None and plan.steps > 1:
+                    c = await self.dispatcher.store.get(campaign_id)
+                    program = self.dispatcher.programs[c.program]
+                    assert program.ramp is not None
+                    base = max(self.dispatch_time(c), datetime.now(timezone.utc))
+                    for k in range(1, plan.steps):
+                        self._add(f"{campaign_id}:ramp:{k}", base + timedelta(seconds=k * program.ramp.step_interval_s),
+                                  campaign_id, "ramp", k)
+            elif action == "ramp":
+                await self.dispatcher.send_step(campaign_id, step)
+            elif action == "end":
+                await self.dispatcher.end(campaign_id)
+            else:
+                log.error("unknown campaign job action", action=action, campaign=campaign_id)
+        except Exception:
+            log.exception("campaign job failed", campaign=campaign_id, action=action, step=step)
+            raise
