@@ -64,6 +64,8 @@ PAYLOAD_SCHEMAS: tuple[tuple[NamespaceProfile, str], ...] = (
 SCHEMALESS_NOUNS = frozenset({
     "MeterConfig", "GetMeterConfig", "EndDeviceConfig", "UsagePointConfig", "MasterDataLinkageConfig",
     "GetMeterReadings", "GetEndDeviceEvents", "GetUsagePointConfig", "CustomerMeterDataSet",
+    # Customer data sync nouns routed to masterdata.inbound; no public XSD exists for them.
+    "CustomerConfig", "CustomerAccountConfig", "CustomerAgreementConfig",
 })
 
 # What a profile wrapper's Payload may carry when it is not the wrapper noun itself.

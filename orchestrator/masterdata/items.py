@@ -202,8 +202,8 @@ def _customer(el) -> Item:
 def _agreement(el) -> Item:
     def read():
         ups = [_ref(u) for u in _children(el, "UsagePoints") + _children(el, "UsagePoint")]
-        if len(ups) != 1:
-            raise ItemError(f"CustomerAgreement {_ref(el)} needs exactly one UsagePoint, has {len(ups)}")
+        if len(ups) > 1:
+            raise ItemError(f"CustomerAgreement {_ref(el)} names {len(ups)} UsagePoints; an agreement has one here")
         supplier = _child(el, "ServiceSupplier")
         programs = [str(_ref(p)) for p in _children(el, "DemandResponsePrograms") if _ref(p).given]
         return (_when(_text(el, "validityInterval", "start"), "validityInterval/start"),

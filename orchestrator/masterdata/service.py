@@ -171,6 +171,9 @@ class MasterData:
             await db.find_customer(s, item.ref.mrid, item.ref.name)
         if item.kind == "agreement":
             if verb == "create":
+                if not f["usage_points"] or not f["customer"].given:
+                    raise db.Rejected("unreadable", f"CustomerAgreement {item.ref} needs a Customer and a "
+                                      "UsagePoint", "CustomerAgreement", str(item.ref))
                 await db.find_customer(s, f["customer"].mrid, f["customer"].name)
                 for up in f["usage_points"]:
                     await db.find_usage_point(s, up.mrid, up.name)
@@ -248,6 +251,9 @@ class MasterData:
     async def _agreement(self, s, verb, item: Item, at, now, effects) -> None:
         f = item.fields
         if verb == "create":
+            if not f["usage_points"] or not f["customer"].given:
+                raise db.Rejected("unreadable", f"CustomerAgreement {item.ref} needs a Customer and a UsagePoint",
+                                  "CustomerAgreement", str(item.ref))
             customer = await db.find_customer(s, f["customer"].mrid, f["customer"].name)
             up = await db.find_usage_point(s, f["usage_points"][0].mrid, f["usage_points"][0].name)
             switch = await db.start_agreement(s, item.ref.mrid or item.ref.name, customer, up, f.get("supplier"),
