@@ -217,7 +217,8 @@ def build_get_meter_readings(devices: Sequence[str], *, reading_types: Sequence[
     parts.append("</GetMeterReadings>")
     query = PayloadElement(noun="GetMeterReadings", namespace=GMR_NS, xml="".join(parts))
     header = Header(Verb="get", Noun="MeterReadings", Timestamp=datetime.now(timezone.utc), Source=source,
-                    MessageID=message_id or str(uuid.uuid4()), ReplyAddress=reply_address, AsyncReplyFlag=True)
+                    MessageID=message_id or str(uuid.uuid4()), ReplyAddress=reply_address,
+                    AsyncReplyFlag=True if reply_address else None)
     return to_xml(Message(kind=MessageKind.REQUEST, Header=header, Request=Request(extensions=[query])))
 
 
