@@ -26,8 +26,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(deadletter_app, name="deadletter")
 from orchestrator.commands.headend import app as headend_app  # noqa: E402
 app.add_typer(headend_app, name="headend")
+from orchestrator.commands.simulate import app as simulate_app  # noqa: E402
+app.add_typer(simulate_app, name="simulate")
 from orchestrator.commands.program import app as program_app  # noqa: E402
 app.add_typer(program_app, name="program")
+from orchestrator.commands.event import app as event_app  # noqa: E402
+app.add_typer(event_app, name="event")
 
 try:  # the IEC wire layer has its own commands (validate, roundtrip, convert)
     from orchestrator.iec.cli import app as iec_app
