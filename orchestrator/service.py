@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from orchestrator import processors as processor_registry
 from orchestrator import topics
 from orchestrator.api.app import AppContext, create_app
+from orchestrator.headend.client import HeadEndClient
 from orchestrator.logs import get_logger
 from orchestrator.metrics import MESSAGES_PRODUCED
 from orchestrator.processors.base import Processor, Record, Sink
@@ -76,6 +77,8 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     engine = make_engine(settings.catalogue_url)
     stack.push_async_callback(engine.dispose)
     dead_letters = DeadLetterStore(sessionmaker(engine))
+    from orchestrator.masterdata.wiring import wire_masterdata  # master data, switching, readings
+    masterdata = wire_masterdata(settings, engine, dead_letters)
 
     runtime: EmbeddedRuntime | None = None
     if settings.runtime == "embedded":
@@ -84,6 +87,11 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
             runtime.add_processor(p)
         for s in default_sinks(dead_letters):
             runtime.add_sink(s)
+        for s in masterdata.sinks:
+            runtime.add_sink(s)
+        headend_client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime)
+        runtime.add_sink(headend_client.sink())
+        stack.push_async_callback(headend_client.close)  # after runtime.stop: no batch is left sending
         await runtime.start()
         stack.push_async_callback(runtime.stop)
         publisher = runtime
@@ -93,6 +101,10 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
         stack.push_async_callback(publisher.stop)
 
     context = AppContext(settings=settings, publisher=publisher, dead_letters=dead_letters)
+    context.readings, context.masterdata = masterdata.readings, masterdata.masterdata
+    masterdata.set_publisher(publisher)
+    await masterdata.start()
+    stack.push_async_callback(masterdata.stop)
     context.headends = HeadendStore(sessionmaker(engine))
     runner = web.AppRunner(create_app(context), access_log=None)
     await runner.setup()

@@ -28,6 +28,8 @@ class AppContext:
     health_checks: dict[str, Any] = field(default_factory=dict)
     headends: Any = None  # store.headends.HeadendStore: credentials of the IEC endpoint's senders
     events: Any = None  # campaign_service.EventService: programs, events, dispatch records (operator API)
+    readings: Any = None  # store.readings.ReadingStore: meter readings and measured reduction
+    masterdata: Any = None  # masterdata.MasterData: customer data sync and switching
 
 
 CONTEXT = web.AppKey("context", AppContext)
@@ -68,4 +70,6 @@ def create_app(ctx: AppContext) -> web.Application:
     iec_endpoint.register(app)
     from orchestrator.api import events
     events.register(app)
+    from orchestrator.api import readings as readings_api
+    readings_api.register(app)
     return app

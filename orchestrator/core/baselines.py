@@ -205,3 +205,8 @@ def campaign_reduction(reductions: Iterable[Reduction]) -> Reduction:
 
 def to_datetime(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+def event_intervals(start: datetime, end: datetime, interval_s: int = 900) -> list[int]:
+    """Interval-end epoch seconds of ``(start, end]``; ``BaselineError`` when not whole intervals."""
+    return _interval_ends(start, end, interval_s)

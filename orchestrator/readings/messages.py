@@ -113,8 +113,9 @@ def parse_meter_readings(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
                 rtype = c.get("ref") or c.findtext(t_mrid)
             elif tag == t_rq:
                 qt = c.find(t_rqt)
-                if qt is not None:
-                    quality = qt.get("ref")
+                ref = qt.get("ref") if qt is not None else None
+                if ref:  # several qualities: kept comma-separated (the store keeps 40 characters)
+                    quality = ref if quality is None else f"{quality},{ref}"[:40]
         if value is None:
             out.skipped += 1  # value is optional: a reading flagged (e.g. rejected, 3.7.3) without one
             return

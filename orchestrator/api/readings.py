@@ -1,0 +1,101 @@
+"""REST: a device's meter readings, and the measured load reduction of a set of devices.
+
+- ``GET /api/v1/devices/{mrid}/readings?start=&end=[&reading_type=][&limit=]``
+- ``GET /api/v1/reduction?devices=M1,M2&start=&end=[&method=][&tz=][&exclude=2026-07-13,...]``
+  (or ``POST /api/v1/reduction`` with the same fields as JSON, for long device lists): baseline,
+  metered and delivered kW per interval, per device and summed, with the baseline days used.
+
+Times are ISO 8601 with an offset. Errors are RFC 9457 problems.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from aiohttp import web
+
+from orchestrator.api.app import CONTEXT
+from orchestrator.api.problems import problem
+from orchestrator.core.baselines import BaselineError, BaselineMethod
+from orchestrator.readings.reduction import measure
+
+MAX_DEVICES = 10000
+
+
+def _time(value: str | None, name: str) -> datetime:
+    if not value:
+        raise ValueError(f"{name} is required (ISO 8601 with an offset)")
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise ValueError(f"{name} {value!r} is not an ISO 8601 date-time") from None
+    if at.tzinfo is None:
+        raise ValueError(f"{name} {value!r} has no UTC offset")
+    return at
+
+
+def _store(request: web.Request):
+    store = getattr(request.app[CONTEXT], "readings", None)
+    if store is None:
+        raise web.HTTPServiceUnavailable(text="the reading store is not configured")
+    return store
+
+
+async def device_readings(request: web.Request) -> web.Response:
+    store = _store(request)
+    q = request.query
+    try:
+        start, end = _time(q.get("start"), "start"), _time(q.get("end"), "end")
+        limit = int(q.get("limit", "10000"))
+        if not 1 <= limit <= 100000:
+            raise ValueError("limit must be between 1 and 100000")
+    except ValueError as exc:
+        return problem(400, "Bad Request", str(exc))
+    rows = await store.readings(request.match_info["mrid"], start=start, end=end,
+                                reading_type=q.get("reading_type"), limit=limit)
+    return web.json_response([{"device": r.device, "reading_type": r.reading_type, "at": r.at.isoformat(),
+                               "value": r.value, "quality": r.quality} for r in rows])
+
+
+async def reduction(request: web.Request) -> web.Response:
+    store = _store(request)
+    if request.method == "POST":
+        try:
+            body = await request.json()
+        except ValueError:
+            return problem(400, "Bad Request", "body is not JSON")
+        if not isinstance(body, dict):
+            return problem(400, "Bad Request", "body must be a JSON object")
+        fields = {k: body.get(k) for k in ("devices", "start", "end", "method", "tz", "exclude")}
+    else:
+        fields = dict(request.query)
+    try:
+        devices = fields.get("devices") or []
+        if isinstance(devices, str):
+            devices = [d.strip() for d in devices.split(",") if d.strip()]
+        if not devices or not all(isinstance(d, str) for d in devices):
+            raise ValueError("devices is required: device mRIDs, comma-separated or a JSON list")
+        if len(devices) > MAX_DEVICES:
+            raise ValueError(f"at most {MAX_DEVICES} devices per request")
+        start, end = _time(fields.get("start"), "start"), _time(fields.get("end"), "end")
+        method = fields.get("method") or BaselineMethod.CAISO_10_IN_10.value
+        try:
+            method = BaselineMethod(method)
+        except ValueError:
+            raise ValueError(f"unknown method {method!r}; one of {', '.join(m.value for m in BaselineMethod)}") from None
+        exclude = fields.get("exclude") or []
+        if isinstance(exclude, str):
+            exclude = [d for d in exclude.split(",") if d.strip()]
+        excluded = [date.fromisoformat(d.strip()) for d in exclude]
+        tz = fields.get("tz") or "UTC"
+        report = await measure(store, devices, start, end, method, tz=tz, excluded=excluded)
+    except (ValueError, BaselineError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        return problem(400, "Bad Request", str(exc))
+    except KeyError as exc:
+        return problem(400, "Bad Request", f"unknown time zone {exc}")
+    return web.json_response(report.to_json())
+
+
+def register(app: web.Application) -> None:
+    app.router.add_get("/api/v1/devices/{mrid}/readings", device_readings)
+    app.router.add_get("/api/v1/reduction", reduction)
+    app.router.add_post("/api/v1/reduction", reduction)
