@@ -22,7 +22,13 @@ It is idempotent and tolerant of the message order a head-end really produces:
 - anything else (e.g. ``ended`` on a PENDING record) raises ``InvalidDispatchTransition``.
 
 Every applied event is recorded on the record as its cause (kind, message id, detail, time), so
-the operator can see why a device is where it is. The retry policy (how many ``timeout`` →
+the operator can see why a device is where it is.
+
+Transitions the correlation engine needs beyond the main path: a device failure event after the
+head-end's OK (ACCEPTED ─reply_failed▶ REJECTED) and a late FAILED reply after a timeout
+(TIMED_OUT ─reply_failed▶ REJECTED); a device found to be in an outage when its deadline passes
+(SENT/ACCEPTED/TIMED_OUT ─skip_outage▶ SKIPPED_OUTAGE); and the re-send after the device is
+restored while the event window is still open (SKIPPED_OUTAGE ─sent▶ SENT). The retry policy (how many ``timeout`` →
 ``sent`` rounds before ``give_up``) belongs to the program's ``Acknowledgement``; this module
 only counts attempts.
 """
@@ -95,6 +101,13 @@ TRANSITIONS: dict[tuple[DispatchState, DispatchEventKind], DispatchState] = {
     (S.TIMED_OUT, K.CONFIRMED): S.CONFIRMED,
     (S.TIMED_OUT, K.OPTED_OUT): S.OPTED_OUT,
     (S.TIMED_OUT, K.CANCEL): S.CANCELLED,
+    # Added for the correlation engine (``processors.correlator``):
+    (S.ACCEPTED, K.REPLY_FAILED): S.REJECTED,  # the device reported the control failed after the head-end accepted it
+    (S.TIMED_OUT, K.REPLY_FAILED): S.REJECTED,  # a late FAILED reply
+    (S.SENT, K.SKIP_OUTAGE): S.SKIPPED_OUTAGE,  # timed out while the device is in a known outage
+    (S.ACCEPTED, K.SKIP_OUTAGE): S.SKIPPED_OUTAGE,
+    (S.TIMED_OUT, K.SKIP_OUTAGE): S.SKIPPED_OUTAGE,
+    (S.SKIPPED_OUTAGE, K.SENT): S.SENT,  # re-sent after restoration while the event window is open
 }
 
 # How far along the main path a state is; an event leading to a state not beyond it is stale.

@@ -23,6 +23,9 @@ class Record:
     key: str | None
     value: bytes
     headers: tuple[tuple[str, str], ...] = ()
+    # The partition it was read from (Kafka; always 0 on the embedded runtime). Processors that keep
+    # per-partition state (a deadline index swept by ``clock.ticks``) key it by this.
+    partition: int = 0
 
     def header(self, name: str, default: str | None = None) -> str | None:
         for k, v in self.headers:

@@ -134,7 +134,8 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
             message = event.message
             key = event.key.decode() if isinstance(event.key, bytes) else event.key
             headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or []))
-            record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers)
+            record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
+                            partition=message.partition)
             MESSAGES_CONSUMED.labels(topic=record.topic, consumer=processor.name, runtime="kafka").inc()
             try:
                 outputs = await processor.process(record, state)
