@@ -1,0 +1,342 @@
+"""The head-end client: the sink at the end of ``edc.outbound`` that sends each request to its head-end.
+
+Records on ``edc.outbound`` are keyed by head-end name and carry one complete IEC 61968-100
+request (EndDeviceControls, GetMeterReadings, ...) as built by the dispatcher. For each one the
+client looks up the head-end (``store.headends``: URL, bare or SOAP, concurrency, rate), fills in
+AsyncReplyFlag/ReplyAddress when the request has none and a reply address is configured, and
+POSTs it, within the head-end's concurrency and rate limits. Transport errors (refused, timeout,
+HTTP 5xx) are retried with exponential backoff and jitter; a head-end that keeps failing opens its
+circuit breaker, so requests fail fast until a trial request succeeds again.
+
+What the head-end answers synchronously is published to ``edc.replies`` keyed by CorrelationID
+(a reply that carries readings goes where ``inbound_router.route_of`` sends it). When a request
+cannot be delivered — unknown head-end, retries exhausted, circuit open, garbage answer — the
+client publishes a Reply FAILED in the head-end's place (header ``iec.synthetic``) plus a dead
+letter, so the dispatch shows the truth and nothing is lost silently.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import aiohttp
+from lxml import etree
+
+from orchestrator import topics
+from orchestrator.headend.metrics import (
+    HEADEND_CIRCUIT,
+    HEADEND_IN_FLIGHT,
+    HEADEND_REQUESTS,
+    HEADEND_RETRIES,
+    HEADEND_SECONDS,
+)
+from orchestrator.iec import (
+    IecError,
+    Message,
+    SoapVersion,
+    failed_reply,
+    parse_message,
+    to_xml,
+)
+from orchestrator.iec.errors import ErrorCode
+from orchestrator.iec.namespaces import SOAP11, SOAP12
+from orchestrator.logs import get_logger
+from orchestrator.metrics import DEAD_LETTERS
+from orchestrator.processors.base import DeadLetter, Record, Sink
+from orchestrator.processors.inbound_router import _key_for, route_of
+from orchestrator.store.headends import HeadEnd
+
+log = get_logger(__name__)
+
+NAME = "headend-client"
+NO_HEADEND = ErrorCode("6.2", "Head-end not registered or without an endpoint URL")
+UNREACHABLE = ErrorCode("5.4", "Head-end not reachable; request not delivered")
+CIRCUIT_OPEN = ErrorCode("5.5", "Head-end circuit open; request not sent")
+BAD_ANSWER = ErrorCode("5.6", "Head-end answer is not an IEC 61968-100 reply")
+BAD_REQUEST = ErrorCode("1.1", "Outbound record is not an IEC 61968-100 message")
+
+
+def soap_wrap(body: bytes, version: SoapVersion | None) -> bytes:
+    """A bare IEC message (built by this process, trusted) inside a SOAP 1.1 or 1.2 envelope."""
+    if version is None:
+        return body
+    ns = SOAP12 if version == SoapVersion.SOAP12 else SOAP11
+    inner = etree.fromstring(body)
+    env = etree.Element(f"{{{ns}}}Envelope", nsmap={"soapenv": ns})
+    etree.SubElement(env, f"{{{ns}}}Header")
+    etree.SubElement(env, f"{{{ns}}}Body").append(inner)
+    return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+
+
+class CircuitBreaker:
+    """closed → (``threshold`` failures in a row) → open → (``reset_s``) → half-open → one trial."""
+
+    CLOSED, HALF_OPEN, OPEN = 0, 1, 2
+
+    def __init__(self, name: str, threshold: int = 5, reset_s: float = 30.0):
+        self.name, self.threshold, self.reset_s = name, threshold, reset_s
+        self.failures = 0
+        self.opened_at = 0.0
+        self.state = self.CLOSED
+        self._trial = False
+        HEADEND_CIRCUIT.labels(headend=name).set(self.CLOSED)
+
+    def _set(self, state: int) -> None:
+        if state != self.state:
+            log.warning("head-end circuit", headend=self.name, state=("closed", "half-open", "open")[state])
+        self.state = state
+        HEADEND_CIRCUIT.labels(headend=self.name).set(state)
+
+    def allow(self) -> bool:
+        if self.state == self.OPEN and time.monotonic() - self.opened_at >= self.reset_s:
+            self._set(self.HALF_OPEN)
+            self._trial = False
+        if self.state == self.CLOSED:
+            return True
+        if self.state == self.HALF_OPEN and not self._trial:
+            self._trial = True
+            return True
+        return False
+
+    def success(self) -> None:
+        self.failures = 0
+        self._trial = False
+        self._set(self.CLOSED)
+
+    def failure(self) -> None:
+        self.failures += 1
+        self._trial = False
+        if self.state == self.HALF_OPEN or self.failures >= self.threshold:
+            self.opened_at = time.monotonic()
+            self._set(self.OPEN)
+
+
+class TokenBucket:
+    """At most ``rate`` requests per second, bursts up to ``max(1, rate)``."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.capacity = max(1.0, rate)
+        self.tokens = self.capacity
+        self.updated = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+                self.updated = now
+                if self.tokens >= 1.0:
+                    self.tokens -= 1.0
+                    return
+                await asyncio.sleep((1.0 - self.tokens) / self.rate)
+
+
+@dataclass
+class _Link:
+    config: HeadEnd
+    slots: asyncio.Semaphore
+    bucket: TokenBucket
+    breaker: CircuitBreaker
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+class TransportError(Exception):
+    pass
+
+
+class HeadEndClient:
+    """Sends ``edc.outbound`` requests to head-ends; ``sink()`` gives the runtime's Sink."""
+
+    def __init__(self, headends, publisher, *, reply_address: str | None = None, timeout_s: float = 30.0,
+                 attempts: int = 4, backoff_s: float = 0.5, max_backoff_s: float = 10.0,
+                 breaker_threshold: int = 5, breaker_reset_s: float = 30.0, refresh_s: float = 30.0):
+        self.headends = headends  # store.headends.HeadendStore (or anything with ``async get(name)``)
+        self.publisher = publisher
+        self.reply_address = reply_address
+        self.timeout_s, self.attempts = timeout_s, attempts
+        self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
+        self.breaker_threshold, self.breaker_reset_s = breaker_threshold, breaker_reset_s
+        self.refresh_s = refresh_s
+        self._links: dict[str, _Link] = {}
+        self._loading = asyncio.Lock()
+        self._session: aiohttp.ClientSession | None = None
+        self._rng = random.Random()
+
+    def sink(self) -> Sink:
+        return Sink(NAME, (topics.EDC_OUTBOUND,), self.write)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def breaker(self, headend: str) -> CircuitBreaker | None:
+        link = self._links.get(headend)
+        return link.breaker if link else None
+
+    async def write(self, records: list[Record]) -> None:
+        """Send a batch; publish what came back (or what went wrong) before returning."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s))
+        by_headend: dict[str, list[Record]] = defaultdict(list)
+        for r in records:
+            by_headend[r.key or ""].append(r)
+        results = await asyncio.gather(*(self._send(name, r) for name, rs in by_headend.items() for r in rs))
+        out = [rec for recs in results for rec in recs]
+        if out:
+            await self.publisher.publish(out)
+
+    async def _link(self, name: str) -> _Link | None:
+        link = self._links.get(name)
+        if link is not None and time.monotonic() - link.loaded_at < self.refresh_s:
+            return link
+        async with self._loading:  # one lookup at a time, so a head-end gets one breaker
+            return await self._load(name)
+
+    async def _load(self, name: str) -> _Link | None:
+        link = self._links.get(name)
+        if link is not None and time.monotonic() - link.loaded_at < self.refresh_s:
+            return link
+        config = await self.headends.get(name) if name else None
+        if config is None or not config.url:
+            return None
+        if link is None:
+            link = _Link(config, asyncio.Semaphore(config.max_concurrency), TokenBucket(config.rate_per_s),
+                         CircuitBreaker(name, self.breaker_threshold, self.breaker_reset_s))
+            self._links[name] = link
+        else:  # settings may have changed; the breaker's memory stays
+            if config.max_concurrency != link.config.max_concurrency:
+                link.slots = asyncio.Semaphore(config.max_concurrency)
+            if config.rate_per_s != link.config.rate_per_s:
+                link.bucket = TokenBucket(config.rate_per_s)
+            link.config, link.loaded_at = config, time.monotonic()
+        return link
+
+    async def _send(self, name: str, record: Record) -> list[Record]:
+        try:
+            request = parse_message(record.value, validate=False)
+        except IecError as exc:
+            HEADEND_REQUESTS.labels(headend=name or "-", outcome="bad_request").inc()
+            return [self._dead_letter(record, name, BAD_REQUEST.code, exc.text, None)]
+        link = await self._link(name)
+        if link is None:
+            HEADEND_REQUESTS.labels(headend=name or "-", outcome="no_headend").inc()
+            return self._undelivered(record, name, request, NO_HEADEND, f"no head-end {name!r} with an endpoint URL")
+        if not link.breaker.allow():
+            HEADEND_REQUESTS.labels(headend=name, outcome="circuit_open").inc()
+            return self._undelivered(record, name, request, CIRCUIT_OPEN,
+                                     f"circuit to {name} open after {link.breaker.failures} failures")
+        body, soap_action = self._body(request, record.value, link.config)
+        try:
+            status, answer = await self._post(link, body, soap_action)
+        except TransportError as exc:
+            link.breaker.failure()
+            HEADEND_REQUESTS.labels(headend=name, outcome="transport_error").inc()
+            return self._undelivered(record, name, request, UNREACHABLE, str(exc))
+        try:
+            reply = parse_message(answer)
+        except IecError as exc:
+            link.breaker.failure()
+            HEADEND_REQUESTS.labels(headend=name, outcome="bad_answer").inc()
+            return self._undelivered(record, name, request, BAD_ANSWER, f"HTTP {status}: {exc.text}", answer)
+        link.breaker.success()
+        result = reply.Reply.Result.value.lower() if reply.Reply else "ok"
+        HEADEND_REQUESTS.labels(headend=name, outcome=result).inc()
+        return [self._reply_record(reply, answer, name, request)]
+
+    def _body(self, request: Message, raw: bytes, config: HeadEnd) -> tuple[bytes, str]:
+        header = request.Header
+        if self.reply_address and header is not None and not header.ReplyAddress:
+            request = request.model_copy(update={"Header": header.model_copy(
+                update={"ReplyAddress": self.reply_address, "AsyncReplyFlag": True})})
+            raw = to_xml(request.model_copy(update={"soap": None}))
+        elif request.soap is not None:
+            raw = to_xml(request.model_copy(update={"soap": None}))
+        version = {"soap11": SoapVersion.SOAP11, "soap12": SoapVersion.SOAP12}.get(config.transport)
+        root = (request.root or "").rpartition("}")[2] or f"{(request.verb or '').capitalize()}{request.noun}"
+        return soap_wrap(raw, version), f"http://iec.ch/TC57/2011/{request.noun}/{root}"
+
+    async def _post(self, link: _Link, body: bytes, soap_action: str) -> tuple[int, bytes]:
+        config = link.config
+        headers = {"Content-Type": "application/xml"}
+        if config.transport == "soap11":
+            headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{soap_action}"'}
+        elif config.transport == "soap12":
+            headers = {"Content-Type": f'application/soap+xml; charset=utf-8; action="{soap_action}"'}
+        delay = self.backoff_s
+        last = ""
+        assert self._session is not None and config.url
+        for attempt in range(self.attempts):
+            if attempt:
+                HEADEND_RETRIES.labels(headend=config.name).inc()
+                await asyncio.sleep(min(self.max_backoff_s, delay) * self._rng.uniform(0.5, 1.5))
+                delay *= 2
+            await link.bucket.acquire()
+            async with link.slots:
+                HEADEND_IN_FLIGHT.labels(headend=config.name).inc()
+                started = time.perf_counter()
+                try:
+                    async with self._session.post(config.url, data=body, headers=headers) as r:
+                        answer = await r.read()
+                        status = r.status
+                except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                    last = f"{type(exc).__name__}: {exc}".strip()
+                    continue
+                finally:
+                    HEADEND_IN_FLIGHT.labels(headend=config.name).dec()
+                HEADEND_SECONDS.labels(headend=config.name).observe(time.perf_counter() - started)
+            if status >= 500 and not _looks_like_iec(answer):
+                last = f"HTTP {status}"
+                continue
+            return status, answer
+        raise TransportError(f"{config.url}: {last} after {self.attempts} attempts")
+
+    def _reply_record(self, reply: Message, answer: bytes, name: str, request: Message) -> Record:
+        header = reply.Header
+        correlation = (header.CorrelationID if header else None) or (request.Header.MessageID if request.Header
+                                                                        else None)
+        topic = route_of(reply) if reply.payload_documents() else None
+        if topic is None:
+            topic, key = topics.EDC_REPLIES, correlation
+        else:
+            key = _key_for(topic, reply, Record(topics.EDC_OUTBOUND, name, answer))
+        headers = (("iec.noun", reply.noun or "unknown"), ("iec.verb", reply.verb or "unknown"),
+                   ("iec.source", (header.Source if header else None) or name), ("iec.headend", name),
+                   ("iec.namespace", str(reply.namespace_profile.value)))
+        if header and header.MessageID:
+            headers += (("iec.message_id", header.MessageID),)
+        if correlation:
+            headers += (("iec.correlation_id", correlation),)
+        return Record(topic=topic, key=key, value=answer, headers=headers)
+
+    def _undelivered(self, record: Record, name: str, request: Message, error: ErrorCode, text: str,
+                     answer: bytes | None = None) -> list[Record]:
+        """A Reply FAILED in the head-end's place, and a dead letter to replay the request from."""
+        log.warning("request not delivered to head-end", headend=name, code=error.code, reason=text,
+                    message_id=request.Header.MessageID if request.Header else None)
+        reply = failed_reply(request, IecError(error, text), source="orchestrator", soap=False)
+        correlation = request.Header.MessageID if request.Header else None
+        synthetic = Record(topic=topics.EDC_REPLIES, key=correlation, value=to_xml(reply), headers=(
+            ("iec.noun", reply.noun or "unknown"), ("iec.verb", "reply"), ("iec.source", "orchestrator"),
+            ("iec.headend", name), ("iec.synthetic", NAME), ("iec.correlation_id", correlation or "")))
+        return [synthetic, self._dead_letter(record, name, error.code, text, correlation, answer)]
+
+    def _dead_letter(self, record: Record, name: str, code: str, text: str, message_id: str | None,
+                     answer: bytes | None = None) -> Record:
+        DEAD_LETTERS.labels(source_topic=topics.EDC_OUTBOUND, reason=f"headend_{code}").inc()
+        extra = {"headend": name}
+        if answer is not None:
+            extra["answer"] = answer[:4096].decode("utf-8", "replace")
+        return DeadLetter(source_topic=topics.EDC_OUTBOUND, reason=text, code=code, key=name, message_id=message_id,
+                          processor=NAME, payload=record.value.decode("utf-8", "replace")[:65536],
+                          extra=extra).to_record(topics.DEADLETTER)
+
+
+def _looks_like_iec(answer: bytes) -> bool:
+    head = answer[:2048]
+    return b"Reply" in head or b"ResponseMessage" in head or b"FaultMessage" in head
