@@ -32,6 +32,9 @@ from orchestrator.commands.program import app as program_app  # noqa: E402
 app.add_typer(program_app, name="program")
 from orchestrator.commands.event import app as event_app  # noqa: E402
 app.add_typer(event_app, name="event")
+from orchestrator.commands.readings import app as readings_app, masterdata_app  # noqa: E402
+app.add_typer(readings_app, name="readings")
+app.add_typer(masterdata_app, name="masterdata")
 
 try:  # the IEC wire layer has its own commands (validate, roundtrip, convert)
     from orchestrator.iec.cli import app as iec_app

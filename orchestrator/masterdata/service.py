@@ -345,6 +345,8 @@ class MasterData:
                 "ended_at": ended.ended_at.isoformat(), "reason": ended.reason}).encode()))
         if records and self._publish is not None:
             await self._publish(records)
+        elif records:
+            log.warning("no publisher: switching reads and enrolment changes not sent", records=len(records))
 
     async def complete_read(self, correlation_id: str, values: list[tuple[str, str, int, float, str | None]],
                             *, failed: bool = False, now: datetime | None = None) -> bool:
