@@ -25,9 +25,22 @@ from aiohttp import web
 
 from orchestrator import topics
 from orchestrator.api.app import CONTEXT
-from orchestrator.api.soap_services import SERVICES, SoapService, render_wsdl, schema_file
+from orchestrator.api.soap_services import (
+    SERVICES,
+    SoapService,
+    render_wsdl,
+    schema_file,
+)
 from orchestrator.headend.metrics import IEC_ENDPOINT_REQUESTS, IEC_ENDPOINT_SECONDS
-from orchestrator.iec import IecError, Message, SoapVersion, failed_reply, ok_reply, parse_message, to_xml
+from orchestrator.iec import (
+    IecError,
+    Message,
+    SoapVersion,
+    failed_reply,
+    ok_reply,
+    parse_message,
+    to_xml,
+)
 from orchestrator.iec import errors as iec_errors
 from orchestrator.iec.errors import ErrorCode, ErrorLevel
 from orchestrator.logs import get_logger
