@@ -44,8 +44,10 @@ def render_latest() -> tuple[bytes, str]:
 
 
 def job_kind(job_id: str) -> str:
-    """The bounded label of a scheduler job: its id up to the first ':' (ids are ``kind:instance``)."""
-    return job_id.partition(":")[0] or "unknown"
+    """The bounded label of a scheduler job. Campaign jobs are ``<campaign>:<action>[:<step>]``
+    (orchestrator.scheduler): the action; a job id without ':' is its own kind."""
+    parts = job_id.split(":")
+    return (parts[1] if len(parts) > 1 else parts[0]) or "unknown"
 
 
 def instrument_scheduler(scheduler) -> None:

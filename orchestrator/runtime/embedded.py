@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import topics
-from orchestrator.logs import get_logger
+from orchestrator.logs import bound_contextvars, get_logger
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED, PROCESSOR_LAG
+from orchestrator.runtime.observability import record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink, SinkFn
 
 log = get_logger(__name__)
@@ -237,13 +238,15 @@ class EmbeddedRuntime:
         for r in batch:
             MESSAGES_CONSUMED.labels(topic=r.topic, consumer=c.name, runtime="embedded").inc()
         if c.sink is not None:
-            await c.sink(batch)
+            with bound_contextvars(consumer=c.name, batch_size=len(batch)):
+                await c.sink(batch)
             return []
         assert c.processor is not None and c.state is not None
         outputs: list[Record] = []
         for record in batch:
             try:
-                outputs.extend(await c.processor.process(record, c.state))
+                with bound_contextvars(**record_log_fields(record, c.name)):
+                    outputs.extend(await c.processor.process(record, c.state))
             except Exception as exc:  # one bad record must not stop the others: dead-letter it
                 log.warning("processor failed on a record", processor=c.name, topic=record.topic,
                             key=record.key, error=repr(exc))

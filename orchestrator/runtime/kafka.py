@@ -16,7 +16,9 @@ import faust
 
 from orchestrator import topics
 from orchestrator.logs import get_logger
+from orchestrator.logs import bound_contextvars
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED
+from orchestrator.runtime.observability import ConsumerLag, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink
 from orchestrator.settings import Settings
 
@@ -85,11 +87,26 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
                                          partitions=settings.kafka_partitions)
         return out_topics[name]
 
+    lag = ConsumerLag()
+    app.orchestrator_consumer_lag = lag  # read by tests
+
+    async def forget_revoked(sender, revoked, **kwargs) -> None:
+        lag.revoke(revoked)
+
+    app.on_partitions_revoked.connect(forget_revoked)
     for processor in processors:
-        _add_agent(app, processor, out_topic, names)
+        _add_agent(app, processor, out_topic, names, lag)
     for sink in sinks:
-        _add_sink(app, sink, names)
+        _add_sink(app, sink, names, lag=lag)
     return app
+
+
+def _observe_lag(app: faust.App, lag: ConsumerLag, consumer: str, message) -> None:
+    try:
+        highwater = app.consumer.highwater(message.tp)
+    except Exception:  # no fetch for that partition yet: nothing to report
+        return
+    lag.observe(consumer, message.tp, message.offset, highwater)
 
 
 class TopicNames:
@@ -105,7 +122,8 @@ class TopicNames:
         return name[len(self.prefix):] if self.prefix and name.startswith(self.prefix) else name
 
 
-def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, within_s: float = 0.5) -> None:
+def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, within_s: float = 0.5, *,
+              lag: ConsumerLag | None = None) -> None:
     source = app.topic(*(names.real(t) for t in sink.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
 
@@ -115,14 +133,18 @@ def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, w
                               value=e.value) for e in events]
             for r in records:
                 MESSAGES_CONSUMED.labels(topic=r.topic, consumer=sink.name, runtime="kafka").inc()
+            if lag is not None and events:
+                _observe_lag(app, lag, sink.name, events[-1].message)
             # Offsets are committed after the agent returns from the batch, so a failing write is
             # retried by redelivery rather than skipped.
-            await sink.write(records)
+            with bound_contextvars(consumer=sink.name, batch_size=len(records)):
+                await sink.write(records)
 
     app.agent(source, name=sink.name)(agent)
 
 
-def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicNames) -> None:
+def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicNames,
+               lag: ConsumerLag | None = None) -> None:
     # Keys and values are JSON in the changelog (faust's default for tables).
     table = app.Table(state_table_name(processor), partitions=app.conf.topic_partitions)
     state = TableState(table)
@@ -137,8 +159,11 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
             record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
                             partition=message.partition)
             MESSAGES_CONSUMED.labels(topic=record.topic, consumer=processor.name, runtime="kafka").inc()
+            if lag is not None:
+                _observe_lag(app, lag, processor.name, message)
             try:
-                outputs = await processor.process(record, state)
+                with bound_contextvars(**record_log_fields(record, processor.name)):
+                    outputs = await processor.process(record, state)
             except Exception as exc:  # one bad record must not stop the partition: dead-letter it
                 log.warning("processor failed on a record", processor=processor.name, topic=record.topic,
                             key=record.key, error=repr(exc))

@@ -5,6 +5,7 @@ import faust
 
 from orchestrator import processors as processor_registry
 from orchestrator.runtime.kafka import build_app
+from orchestrator.runtime.observability import MetricsServer, mark_process_dead
 from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker, upgrade
 from orchestrator.store.deadletters import DeadLetterStore
@@ -26,4 +27,10 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
     app = build_app(settings, chosen, sinks, web_port=web_port)
     worker = faust.Worker(app, loglevel=settings.log_level.replace("warning", "warn"), quiet=True,
                           redirect_stdouts=False)
-    worker.execute_from_commandline()
+    metrics = MetricsServer(settings.http_host, settings.worker_metrics_port)
+    metrics.start()
+    try:
+        worker.execute_from_commandline()
+    finally:
+        metrics.stop()
+        mark_process_dead()
