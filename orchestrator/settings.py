@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     outage_feeder_share: float = Field(0.5, gt=0, le=1, description="share of a feeder's transformers out to infer it out")
     outage_storm_events_per_min: int = Field(200, ge=1, description="power-offs per minute on a feeder that start storm mode")
     outage_verify_timeout_s: float = Field(120.0, gt=0, description="wait for a restoration verification read")
+    outage_verify_grace_s: float = Field(30.0, ge=0, description="wait for restores before reading silent meters")
     outage_summary_interval_s: float = Field(60.0, gt=0, description="storm summary interval, event time")
     outage_tick_interval_s: float = Field(1.0, gt=0, description="how often the outage clock ticks every feeder")
     oms_webhook_url: str | None = Field(None, description="OMS webhook receiving outage notifications (JSON POST)")

@@ -30,8 +30,8 @@ Interpretations:
 - Confidence of a meter outage is 1.0 after a last gasp, 0.8 after a power-off alone; of a
   transformer or feeder outage, the share of its meters (transformers) that reported.
 - A transformer is restored when as many of its reporting meters are back as the grouping
-  thresholds require to call it out; its meters that have not reported by then are verified
-  with an on-request read (``GetMeterReadings``). No meter is pinged while its outage is
+  thresholds require to call it out; its meters that have still not reported after a grace
+  period (restores come in bursts) are verified with an on-request read (``GetMeterReadings``). No meter is pinged while its outage is
   active, so a meter that sent a last gasp is never asked while it is known to be dead.
 - Storm mode is decided per owner (feeder), the unit that sees a coherent event rate.
 """
@@ -89,10 +89,12 @@ class OutageRules:
     feeder_share: float = 0.5
     storm_events_per_min: int = 200
     verify_timeout_s: float = 120.0
+    verify_grace_s: float = 30.0
     summary_interval_s: float = 60.0
 
     def __post_init__(self) -> None:
-        if self.momentary_window_s < 0 or self.verify_timeout_s <= 0 or self.summary_interval_s <= 0:
+        if self.momentary_window_s < 0 or self.verify_timeout_s <= 0 or self.summary_interval_s <= 0 or \
+                self.verify_grace_s < 0:
             raise ValueError("outage windows and timeouts must be positive")
         if self.transformer_min_meters < 1 or self.feeder_min_transformers < 1:
             raise ValueError("grouping counts must be at least 1")
@@ -273,6 +275,20 @@ class OutageDetector:
         heapq.heappush(heap, [due, kind, ref])
         state[f"{owner}|due"] = heap
 
+    @staticmethod
+    def _cancel_due(state: State, owner: str, kind: str, ref: str) -> None:
+        """Drop a deadline that no longer matters, so state does not depend on arrival order."""
+        heap = state.get(f"{owner}|due")
+        if not heap:
+            return
+        kept = [e for e in heap if not (e[1] == kind and e[2] == ref)]
+        if len(kept) != len(heap):
+            heapq.heapify(kept)
+            if kept:
+                state[f"{owner}|due"] = kept
+            else:
+                del state[f"{owner}|due"]
+
     # ---------------------------------------------------------------- clock
     def _advance(self, state: State, owner: str, now: float) -> Effects:
         fx = Effects()
@@ -320,9 +336,19 @@ class OutageDetector:
                 o["status"] = OutageStatus.SUSTAINED.value
                 self._notify(o, NotificationKind.CREATED, due, fx)
                 state[f"{owner}|f"] = fdoc
+        elif kind == "p":  # restoration grace over: read the meters that have not reported
+            tdoc = self._tdoc(state, owner, ref)
+            if not tdoc["v"] or not tdoc["vp"] or tdoc["vp"][2] is not None:
+                return
+            pending = sorted(tdoc["v"])
+            fx.verifications.extend((d, tdoc["vp"][0], due) for d in pending)
+            self._count(state, owner, "verification_sent", fx, len(pending))
+            tdoc["vp"][2] = due + self.rules.verify_timeout_s
+            self._push_due(state, owner, tdoc["vp"][2], "v", ref)
+            self._save_tdoc(state, owner, ref, tdoc)
         elif kind == "v":  # verification timeout: what did not answer is still out
             tdoc = self._tdoc(state, owner, ref)
-            if not tdoc["vp"] or tdoc["vp"][2] > due:
+            if not tdoc["vp"] or tdoc["vp"][2] is None or tdoc["vp"][2] > due:
                 return
             for device in sorted(tdoc["v"]):
                 self._nested(state, owner, ref, tdoc, device, due, fx)
@@ -396,6 +422,7 @@ class OutageDetector:
         for device, mo in sorted(tdoc["m"].items()):
             if mo["status"] == OutageStatus.SUSPECTED.value or not mo["notified"]:
                 del tdoc["m"][device]
+                self._cancel_due(state, owner, "m", f"{transformer}\x1f{device}")
             else:
                 mo["parent"] = o["id"]
                 self._notify_meter(state, owner, mo, NotificationKind.UPDATED, now, fx)
@@ -406,6 +433,7 @@ class OutageDetector:
         was_out = tdoc["out"].pop(s.device, None) is not None
         mo = tdoc["m"].pop(s.device, None)
         if mo is not None:
+            self._cancel_due(state, owner, "m", f"{transformer}\x1f{s.device}")
             if mo["status"] == OutageStatus.SUSPECTED.value:
                 mo["status"] = OutageStatus.MOMENTARY.value
                 mo["restored"] = s.at
@@ -435,6 +463,7 @@ class OutageDetector:
         back = set(o.pop("back", []))
         o["restored"] = at
         o["last"] = max(o["last"], at)
+        self._cancel_due(state, owner, "t", transformer)
         if o["status"] == OutageStatus.SUSPECTED.value:
             o["status"] = OutageStatus.MOMENTARY.value
             self._count(state, owner, "momentary", fx)
@@ -447,15 +476,12 @@ class OutageDetector:
         else:
             o["status"] = OutageStatus.RESTORED.value
             pending = sorted(d for d in o["affected"] if d not in back)
-            o["verifying"] = pending
             self._notify(o, NotificationKind.RESTORED, at, fx)
             if pending:
+                # Restores come in bursts: meters still silent after the grace period are read.
                 tdoc["v"] = {d: 1 for d in pending}
-                due = at + self.rules.verify_timeout_s
-                tdoc["vp"] = [o["id"], o["first"], due]
-                fx.verifications.extend((d, o["id"], at) for d in pending)
-                self._count(state, owner, "verification_sent", fx, len(pending))
-                self._push_due(state, owner, due, "v", transformer)
+                tdoc["vp"] = [o["id"], o["first"], None]
+                self._push_due(state, owner, at + self.rules.verify_grace_s, "p", transformer)
             tdoc["out"] = {}
         tdoc["o"] = None
         self._transformer_back(state, owner, transformer, at, fx)
@@ -470,6 +496,8 @@ class OutageDetector:
             self._nested(state, owner, transformer, tdoc, s.device, s.at, fx)
         if not tdoc["v"]:
             tdoc["vp"] = None
+            self._cancel_due(state, owner, "p", transformer)
+            self._cancel_due(state, owner, "v", transformer)
 
     def _nested(self, state: State, owner: str, transformer: str, tdoc: dict, device: str, at: float,
                 fx: Effects) -> None:
@@ -539,6 +567,7 @@ class OutageDetector:
             need = min(self.rules.feeder_min_transformers, reported)
             if len(back) >= need and len(back) / reported >= self.rules.feeder_share:
                 fo.pop("back", None)
+                self._cancel_due(state, owner, "f", fo["asset"])
                 fo["restored"] = at
                 fo["last"] = max(fo["last"], at)
                 if fo["status"] == OutageStatus.SUSPECTED.value:
@@ -548,7 +577,6 @@ class OutageDetector:
                 else:
                     fo["status"] = OutageStatus.RESTORED.value
                     # Transformers still out stay as outages of their own, nested under this one.
-                    fo["still_out"] = sorted(fdoc["out"])
                     self._notify(fo, NotificationKind.RESTORED, at, fx)
                 fdoc["o"] = None
         self._save_fdoc(state, owner, fdoc)

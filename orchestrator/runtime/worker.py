@@ -18,6 +18,7 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
     if unknown:
         raise ValueError(f"unknown processor(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
     chosen = [registry[n] for n in (processor_names or sorted(registry))]
+    chosen = _bind_outage_topology(settings, chosen)
     sinks = []
     if with_sinks:
         from orchestrator.service import default_sinks
@@ -34,3 +35,17 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
     finally:
         metrics.stop()
         mark_process_dead()
+
+
+def _bind_outage_topology(settings: Settings, chosen: list) -> list:
+    """The outage detector needs the topology: load it from the catalogue once, at worker start."""
+    from orchestrator.processors import outage
+
+    if not any(p.name == outage.NAME for p in chosen):
+        return chosen
+    import asyncio
+
+    from orchestrator.store.outages import load_topology
+
+    upgrade(settings.catalogue_url)
+    return outage.bind_topology(chosen, asyncio.run(load_topology(settings.catalogue_url)), settings)

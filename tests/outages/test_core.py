@@ -111,14 +111,15 @@ def test_transformer_outage_folds_its_meters_and_verifies_non_reporters():
     assert o["affected"] == [f"F1-T1-M{i}" for i in range(1, 5)] and o["confidence"] == 0.75
     assert o["first"] == "2026-03-01T12:00:00Z" and o["last"] == "2026-03-01T12:00:08Z"
     assert state.get("_verify", []) == []  # nothing pinged during the outage
-    notes = run(d, state, [on("F1-T1-M1", 1000), on("F1-T1-M2", 1001)])
+    notes = run(d, state, [on("F1-T1-M1", 1000), on("F1-T1-M2", 1001), 1030])
     assert summary(notes) == [("outage.restored", tid, "RESTORED")]
-    assert notes[0]["outage"]["verifying"] == ["F1-T1-M3", "F1-T1-M4"]
+    assert state.get("_verify", []) == []  # restores come in bursts: wait for the grace period
+    run(d, state, [1031])
     assert [v[0] for v in state["_verify"]] == ["F1-T1-M3", "F1-T1-M4"]
     # M4 answers, M3 does not: M3 is a nested outage under the transformer's.
-    notes = run(d, state, [MeterSignal("F1-T1-M4", True, BASE + 1010, via="verify"), 1001 + 119])
+    notes = run(d, state, [MeterSignal("F1-T1-M4", True, BASE + 1040, via="verify"), 1031 + 119])
     assert notes == []
-    notes = run(d, state, [1001 + 120])
+    notes = run(d, state, [1031 + 120])
     assert summary(notes) == [("outage.created", f"meter:F1-T1-M3:{int(BASE * 1000)}", "SUSTAINED")]
     assert notes[0]["outage"]["parent"] == tid
     assert devices_in_outage(state, "F1") == {"F1-T1-M3"}
@@ -130,7 +131,8 @@ def test_failed_verification_read_is_a_nested_outage_at_once():
     d = OutageDetector(topology())
     state: dict = {}
     run(d, state, [off("F1-T1-M1", 0), off("F1-T1-M2", 0), off("F1-T1-M3", 0), 400, on("F1-T1-M1", 500),
-                   on("F1-T1-M2", 500)])
+                   on("F1-T1-M2", 500), on("F1-T1-M4", 510), 540])
+    assert [v[0] for v in state["_verify"]] == ["F1-T1-M3"]  # M4 reported within the grace period
     notes = run(d, state, [MeterSignal("F1-T1-M3", False, BASE + 510, via="verify")])
     assert [(n["event"], n["outage"]["asset"], n["outage"]["parent"] is not None) for n in notes] == \
         [("outage.created", "F1-T1-M3", True)]

@@ -1,0 +1,232 @@
+"""Outage detector: meter power events in, outage signals and OMS notifications out.
+
+One processor, three record kinds, each keyed so its state stays in its partition:
+
+- ``ede.inbound`` (keyed by end device mRID): raw IEC EndDeviceEvents. Power events of the
+  record's device become deduplicated facts (``core.outages.device_signal``), published on
+  ``outage.signals`` keyed by the device's grouping owner (its feeder). Events of other devices
+  in the same message are split off and re-published on ``ede.inbound`` under their own key.
+- ``readings.inbound`` (keyed by device): answers to the on-request reads this processor sent
+  to verify a restoration; recognised by their CorrelationID (``outage-verify|owner|device|ms``)
+  and forwarded to the owner. Every other reading is ignored after a byte search.
+- ``outage.signals`` (keyed by owner): meter facts and clock ticks, fed to the
+  ``OutageDetector``; it emits ``oms.notifications`` (keyed by outage id) and GetMeterReadings
+  requests on ``edc.outbound`` (keyed by head-end).
+
+How time advances without wall-clock timers: an owner's clock is the latest event time it has
+seen, and due deadlines are swept whenever it moves. A quiet owner is moved by tick records,
+``{"kind": "tick", "now": <epoch s>}`` on ``outage.signals`` keyed by the owner, which the
+runtime's ``OutageClock`` publishes for every feeder at a fixed interval, stamped with its
+event-time watermark. Ticks are idempotent (an old tick moves nothing), so duplicates from
+several clocks or redelivery are harmless, and a test can play the clock deterministically.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from prometheus_client import Counter
+
+from orchestrator import topics
+from orchestrator.core.outages import (
+    Effects,
+    MeterSignal,
+    OutageDetector,
+    OutageRules,
+    device_signal,
+    owner_of,
+    power_facts,
+)
+from orchestrator.core.topology import TopologyView
+from orchestrator.iec import (
+    EndDeviceEvent,
+    Header,
+    IecError,
+    Message,
+    MessageKind,
+    PayloadElement,
+    ReplyResult,
+    Request,
+    build_end_device_events,
+    parse_end_device_events,
+    parse_message,
+    to_xml,
+)
+from orchestrator.metrics import DEAD_LETTERS
+from orchestrator.processors.base import DeadLetter, Processor, Record, State
+
+NAME = "outage-detector"
+VERIFY_PREFIX = "outage-verify|"
+GET_METER_READINGS_NS = "http://iec.ch/TC57/2011/GetMeterReadings#"
+
+OUTAGE_FACTS = Counter("orchestrator_outage_facts_total", "Meter power facts by meaning and outcome",
+                       ["meaning", "outcome"])
+OUTAGE_NOTIFICATIONS = Counter("orchestrator_outage_notifications_total", "OMS notifications produced, by event",
+                               ["event"])
+OUTAGE_DECISIONS = Counter("orchestrator_outage_decisions_total",
+                           "Detector decisions (momentary, nested, duplicate, storm_started, ...)", ["decision"])
+
+
+def tick(owner: str, now: float) -> Record:
+    """A clock tick for one owner (see module docstring)."""
+    return Record(topics.OUTAGE_SIGNALS, owner, json.dumps({"kind": "tick", "now": now}).encode(),
+                  (("outage.kind", "tick"),))
+
+
+def verify_request(owner: str, device: str, headend: str | None, at: float, source: str) -> Record:
+    """A GetMeterReadings request for one meter, whose answer finds its way back by CorrelationID."""
+    message_id = f"{VERIFY_PREFIX}{owner}|{device}|{int(round(at * 1000))}"
+    document = (f'<GetMeterReadings xmlns="{GET_METER_READINGS_NS}"><EndDevice><mRID>{_xml_text(device)}</mRID>'
+                f'</EndDevice></GetMeterReadings>')
+    message = Message(kind=MessageKind.REQUEST, Header=Header(
+        Verb="get", Noun="MeterReadings", Timestamp=datetime.fromtimestamp(at, timezone.utc), Source=source,
+        AsyncReplyFlag=True, MessageID=message_id),
+        Request=Request(extensions=[PayloadElement(noun="GetMeterReadings", namespace=GET_METER_READINGS_NS,
+                                                   xml=document)]))
+    return Record(topics.EDC_OUTBOUND, headend or "unassigned", to_xml(message),
+                  (("iec.noun", "MeterReadings"), ("iec.verb", "get"), ("iec.message_id", message_id),
+                   ("outage.device", device)))
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _dead_letter(record: Record, code: str, reason: str) -> Record:
+    DEAD_LETTERS.labels(source_topic=record.topic, reason=f"outage_{code}").inc()
+    return DeadLetter(source_topic=record.topic, reason=reason, code=code, key=record.key, processor=NAME,
+                      payload=record.value.decode("utf-8", "replace")[:65536]).to_record(topics.DEADLETTER)
+
+
+def make_outage_processor(topology: TopologyView, rules: OutageRules | None = None, *,
+                          source: str = "orchestrator") -> Processor:
+    """The detector over one topology snapshot (read-only) and one set of thresholds."""
+    detector = OutageDetector(topology, rules or OutageRules())
+
+    def vendor_of(device: str) -> str | None:
+        placement = topology.devices.get(device)
+        return placement.vendor if placement else None
+
+    def effects_to_records(owner: str, fx: Effects) -> list[Record]:
+        out: list[Record] = []
+        for n in fx.notifications:
+            OUTAGE_NOTIFICATIONS.labels(event=n["event"]).inc()
+            out.append(Record(topics.OMS_NOTIFICATIONS, n["id"], json.dumps(n, sort_keys=True).encode(),
+                              (("oms.event", n["event"]), ("oms.idempotency_key", n["idempotency_key"]))))
+        for device, _outage, at in fx.verifications:
+            placement = topology.devices.get(device)
+            out.append(verify_request(owner, device, placement.headend if placement else None, at, source))
+        for name, n in fx.counts.items():
+            OUTAGE_DECISIONS.labels(decision=name).inc(n)
+        return out
+
+    async def on_events(record: Record, state: State) -> list[Record]:
+        try:
+            events = parse_end_device_events(record.value)
+        except IecError as exc:
+            return [_dead_letter(record, exc.code, exc.text)]
+        mine: list[EndDeviceEvent] = []
+        others: dict[str, list[EndDeviceEvent]] = {}
+        for ev in events:
+            device = ev.endDeviceMRID
+            if device and device != record.key:
+                others.setdefault(device, []).append(ev)
+            elif device:
+                mine.append(ev)
+        out: list[Record] = []
+        # Events of other devices go back on ede.inbound under their own key (their state's partition).
+        message_id = events[0].messageID if events else None
+        for device, evs in sorted(others.items()):
+            out.append(Record(topics.EDE_INBOUND, device, build_end_device_events(
+                evs, message_id=f"{message_id or 'split'}|{device}", source=record.header("iec.source"),
+                timestamp=min(e.createdDateTime for e in evs)), (("outage.split", "1"),)))
+        facts = sorted(power_facts(mine, vendor_of), key=lambda f: f[2])
+        for device, meaning, at in facts:
+            signal = device_signal(state, device, meaning, at)
+            OUTAGE_FACTS.labels(meaning=meaning.value, outcome="forwarded" if signal else "duplicate").inc()
+            if signal is not None:
+                out.append(Record(topics.OUTAGE_SIGNALS, owner_of(topology, device),
+                                  json.dumps(signal.to_json(), sort_keys=True).encode(), (("outage.kind", "meter"),)))
+        return out
+
+    async def on_reading(record: Record, state: State) -> list[Record]:
+        if VERIFY_PREFIX.encode() not in record.value:
+            return []
+        try:
+            message = parse_message(record.value)
+        except IecError as exc:
+            return [_dead_letter(record, exc.code, exc.text)]
+        header = message.Header
+        correlation = (header.CorrelationID if header else None) or ""
+        if not correlation.startswith(VERIFY_PREFIX):
+            return []
+        parts = correlation[len(VERIFY_PREFIX):].split("|")
+        if len(parts) != 3:
+            return [_dead_letter(record, "2.4", f"malformed verification CorrelationID {correlation!r}")]
+        owner, device, _ms = parts
+        failed = message.Reply is not None and message.Reply.Result == ReplyResult.FAILED
+        at = header.Timestamp.timestamp() if header and header.Timestamp else int(_ms) / 1000
+        signal = MeterSignal(device=device, on=not failed, at=at, via="verify")
+        return [Record(topics.OUTAGE_SIGNALS, owner, json.dumps(signal.to_json(), sort_keys=True).encode(),
+                       (("outage.kind", "meter"),))]
+
+    async def on_signal(record: Record, state: State) -> list[Record]:
+        owner = record.key or ""
+        try:
+            data = json.loads(record.value)
+            kind = data["kind"]
+            if kind == "tick":
+                fx = detector.on_tick(state, owner, float(data["now"]))
+            elif kind == "meter":
+                fx = detector.on_signal(state, owner, MeterSignal.from_json(data))
+            else:
+                raise ValueError(f"unknown signal kind {kind!r}")
+        except (ValueError, KeyError, TypeError) as exc:
+            return [_dead_letter(record, "2.4", f"invalid outage signal: {exc}")]
+        return effects_to_records(owner, fx)
+
+    async def process(record: Record, state: State) -> list[Record]:
+        if record.topic == topics.OUTAGE_SIGNALS:
+            return await on_signal(record, state)
+        if record.topic == topics.EDE_INBOUND:
+            return await on_events(record, state)
+        if record.topic == topics.READINGS_INBOUND:
+            return await on_reading(record, state)
+        return []
+
+    return Processor(
+        name=NAME,
+        inputs=(topics.EDE_INBOUND, topics.READINGS_INBOUND, topics.OUTAGE_SIGNALS),
+        outputs=(topics.OUTAGE_SIGNALS, topics.OMS_NOTIFICATIONS, topics.EDC_OUTBOUND, topics.EDE_INBOUND,
+                 topics.DEADLETTER),
+        process=process,
+        description="meter power events to outages: dedupe, momentary filter, grouping, storm mode, verification",
+    )
+
+
+def rules_from(settings) -> OutageRules:
+    """The detector thresholds from ``Settings`` (``outage_*`` fields)."""
+    return OutageRules(
+        momentary_window_s=settings.outage_momentary_window_s,
+        transformer_min_meters=settings.outage_transformer_min_meters,
+        transformer_share=settings.outage_transformer_share,
+        feeder_min_transformers=settings.outage_feeder_min_transformers,
+        feeder_share=settings.outage_feeder_share,
+        storm_events_per_min=settings.outage_storm_events_per_min,
+        verify_timeout_s=settings.outage_verify_timeout_s,
+        verify_grace_s=settings.outage_verify_grace_s,
+        summary_interval_s=settings.outage_summary_interval_s,
+    )
+
+
+def bind_topology(processors: Iterable[Processor], topology: TopologyView, settings) -> list[Processor]:
+    """Replace the registry's placeholder detector by one over the loaded topology and settings."""
+    return [make_outage_processor(topology, rules_from(settings)) if p.name == NAME else p for p in processors]
+
+
+# The registry's entry has an empty topology; runtimes bind the real one with ``bind_topology``.
+PROCESSOR = make_outage_processor(TopologyView())
+
+__all__ = ["NAME", "PROCESSOR", "bind_topology", "make_outage_processor", "rules_from", "tick",
+           "verify_request"]
