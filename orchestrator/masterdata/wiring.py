@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from orchestrator import topics
 from orchestrator.logs import get_logger
 from orchestrator.masterdata.service import MasterData, SwitchingPolicy, configure
+from orchestrator.masterdata.switch_controls import SwitchControls
 from orchestrator.processors.base import Record, Sink
 from orchestrator.readings.ingest import ReadingsIngest
 from orchestrator.settings import Settings
@@ -27,13 +28,19 @@ class MasterDataWiring:
     readings: ReadingStore
     ingest: ReadingsIngest
     interval_s: float
+    switch_controls: SwitchControls = field(default_factory=SwitchControls)
     _publisher: object = None
     _task: asyncio.Task | None = field(default=None, repr=False)
 
     @property
     def sinks(self) -> list[Sink]:
         return [Sink("masterdata-store", (topics.MASTERDATA_INBOUND,), self.masterdata.sink),
-                Sink("readings-store", (topics.READINGS_INBOUND,), self.ingest.sink)]
+                Sink("readings-store", (topics.READINGS_INBOUND,), self.ingest.sink),
+                self.switch_controls.as_sink()]
+
+    def set_dispatcher(self, dispatcher) -> None:
+        """Controls of switched-away devices are ended through the campaign dispatcher."""
+        self.switch_controls.dispatcher = dispatcher
 
     def set_publisher(self, publisher) -> None:
         self._publisher = publisher
