@@ -3,3 +3,4 @@ from orchestrator.store import models, topology  # noqa: F401
 from orchestrator.store import headends  # noqa: F401,E402
 from orchestrator.store import masterdata, readings  # noqa: F401,E402
 from orchestrator.store import campaigns  # noqa: F401,E402
+from orchestrator.store import users  # noqa: F401,E402
