@@ -129,42 +129,11 @@ class Dispatcher:
             view = view or await self.topology()
             outage = await self.in_outage() if self.in_outage else set()
             res = resolve_targets(view, program, parse_targets(c.targets), in_outage=outage)
-            rows: list[dict] = []
-            base = {"campaign": c.id, "attempt": 0, "step": 0, "deadline": None, "updated_at": now,
-                    "cause_message_id": None}
-            for device, reason in sorted(res.ineligible.items()):
-                rows.append({**base, "device": device, "state": DispatchState.SKIPPED_INELIGIBLE.value,
-                             "headend": view.devices[device].headend, "message_id": None, "start_at": None,
-                             "end_at": None, "cause": DispatchEventKind.SKIP_INELIGIBLE.value, "detail": reason})
-            for device in sorted(res.in_outage):
-                rows.append({**base, "device": device, "state": DispatchState.SKIPPED_OUTAGE.value,
-                             "headend": view.devices[device].headend, "message_id": None, "start_at": None,
-                             "end_at": None, "cause": DispatchEventKind.SKIP_OUTAGE.value,
-                             "detail": "in an active outage at dispatch time"})
-            eligible = [(view.devices[d].headend, d) for d in res.eligible]
-            no_headend = [d for h, d in eligible if not h]
-            for device in no_headend:
-                rows.append({**base, "device": device, "state": DispatchState.SKIPPED_INELIGIBLE.value,
-                             "headend": None, "message_id": None, "start_at": None, "end_at": None,
-                             "cause": DispatchEventKind.SKIP_INELIGIBLE.value, "detail": "no head-end serves it"})
-            eligible = sorted((h, d) for h, d in eligible if h)
+            eligible = sorted((view.devices[d].headend, d) for d in res.eligible if view.devices[d].headend)
+            no_headend = [d for d in res.eligible if not view.devices[d].headend]
             step_size = program.ramp.step_devices if program.ramp else max(len(eligible), 1)
-            seq: dict[tuple[int, str], int] = {}
-            count: dict[tuple[int, str], int] = {}
-            rnd = program.randomisation
-            for i, (headend, device) in enumerate(eligible):
-                step = i // step_size
-                key = (step, headend)
-                n = count.get(key, 0)
-                if n % self.message_size == 0:
-                    seq[key] = seq.get(key, -1) + 1
-                count[key] = n + 1
-                s_off, e_off = device_offsets(c.id, device, rnd)
-                rows.append({**base, "device": device, "state": DispatchState.PENDING.value, "headend": headend,
-                             "step": step, "message_id": message_id(c.id, "start", step, headend, seq[key]),
-                             "start_at": c.start + timedelta(seconds=s_off), "end_at": c.end + timedelta(seconds=e_off),
-                             "cause": None, "detail": ""})
-            await self.store.insert_records(rows)
+            await self.store.insert_records(self._record_rows(c, program, view, res, eligible, no_headend, step_size,
+                                                              now))
             plan = DispatchPlan(eligible=len(eligible), skipped_ineligible=len(res.ineligible) + len(no_headend),
                                 skipped_outage=len(res.in_outage),
                                 steps=(len(eligible) + step_size - 1) // step_size if eligible else 0)
@@ -181,6 +150,37 @@ class Dispatcher:
         log.info("campaign dispatching", campaign=c.id, eligible=plan.eligible, steps=plan.steps,
                  skipped_ineligible=plan.skipped_ineligible, skipped_outage=plan.skipped_outage)
         return plan
+
+    def _record_rows(self, c: Campaign, program: Program, view: TopologyView, res, eligible: list[tuple[str, str]],
+                     no_headend: list[str], step_size: int, now: datetime):
+        """Every dispatch record of the campaign, as rows for the bulk insert (a generator)."""
+        base = {"campaign": c.id, "attempt": 0, "step": 0, "deadline": None, "updated_at": now,
+                "cause_message_id": None, "message_id": None, "start_at": None, "end_at": None}
+        skip_i, skip_o = DispatchState.SKIPPED_INELIGIBLE.value, DispatchState.SKIPPED_OUTAGE.value
+        for device, reason in sorted(res.ineligible.items()):
+            yield {**base, "device": device, "state": skip_i, "headend": view.devices[device].headend,
+                   "cause": DispatchEventKind.SKIP_INELIGIBLE.value, "detail": reason}
+        for device in no_headend:
+            yield {**base, "device": device, "state": skip_i, "headend": None,
+                   "cause": DispatchEventKind.SKIP_INELIGIBLE.value, "detail": "no head-end serves it"}
+        for device in sorted(res.in_outage):
+            yield {**base, "device": device, "state": skip_o, "headend": view.devices[device].headend,
+                   "cause": DispatchEventKind.SKIP_OUTAGE.value, "detail": "in an active outage at dispatch time"}
+        pending = DispatchState.PENDING.value
+        rnd = program.randomisation
+        count: dict[tuple[int, str], int] = {}
+        mid = ""
+        for i, (headend, device) in enumerate(eligible):
+            step = i // step_size
+            key = (step, headend)
+            n = count.get(key, 0)
+            if n % self.message_size == 0:
+                mid = message_id(c.id, "start", step, headend, n // self.message_size)
+            count[key] = n + 1
+            s_off, e_off = device_offsets(c.id, device, rnd)
+            yield {**base, "device": device, "state": pending, "headend": headend, "step": step, "message_id": mid,
+                   "start_at": c.start + timedelta(seconds=s_off), "end_at": c.end + timedelta(seconds=e_off),
+                   "cause": None, "detail": ""}
 
     async def send_step(self, campaign_id: str, step: int) -> int:
         """Publish the PENDING messages of one ramp step; DISPATCHING → ACTIVE after the last step."""
@@ -204,16 +204,37 @@ class Dispatcher:
         return plan
 
     async def _send_pending(self, c: Campaign, program: Program, step: int | None) -> int:
+        """Publish PENDING messages in batches, then mark them SENT.
+
+        Pipelined: while one batch's XML is built (CPU, this thread), the next batch's records are
+        read and the previous batch's SENT update is written by the database driver's threads.
+        A batch is marked SENT only after ``publish`` returned for it.
+        """
         mids = await self.store.pending_message_ids(c.id, step)
+        chunks = [mids[i:i + PUBLISH_BATCH] for i in range(0, len(mids), PUBLISH_BATCH)]
+        if not chunks:
+            return 0
+        reply_timeout = timedelta(seconds=program.acknowledgement.reply_timeout_s)
         published = 0
-        for i in range(0, len(mids), PUBLISH_BATCH):
-            chunk = mids[i:i + PUBLISH_BATCH]
-            rows = await self.store.records_of_messages(c.id, chunk)
-            records = self._messages(c, program, rows, verb_kind="start")
-            await self.publisher.publish(records)
-            now = self.clock()
-            await self.store.mark_sent(c.id, chunk, now, now + timedelta(seconds=program.acknowledgement.reply_timeout_s))
-            published += len(records)
+        reading = asyncio.ensure_future(self.store.records_of_messages(c.id, chunks[0]))
+        marking: asyncio.Future | None = None
+        try:
+            for k, chunk in enumerate(chunks):
+                rows = await reading
+                if k + 1 < len(chunks):
+                    reading = asyncio.ensure_future(self.store.records_of_messages(c.id, chunks[k + 1]))
+                records = self._messages(c, program, rows, verb_kind="start")
+                await self.publisher.publish(records)
+                if marking is not None:
+                    await marking
+                now = self.clock()
+                marking = asyncio.ensure_future(self.store.mark_sent(c.id, chunk, now, now + reply_timeout))
+                published += len(records)
+            await marking
+        finally:
+            for task in (reading, marking):
+                if task is not None and not task.done():
+                    task.cancel()
         return published
 
     def _messages(self, c: Campaign, program: Program, rows: Sequence[tuple], *, verb_kind: str,

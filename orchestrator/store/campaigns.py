@@ -6,6 +6,7 @@ classes stay here; callers get core types (``Campaign``) or plain dicts.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -80,7 +81,8 @@ class AuditRow(Base):
 
 
 Index("ix_dispatch_record_campaign_state", DispatchRecordRow.campaign, DispatchRecordRow.state)
-Index("ix_dispatch_record_campaign_message", DispatchRecordRow.campaign, DispatchRecordRow.message_id)
+Index("ix_dispatch_record_campaign_message", DispatchRecordRow.campaign, DispatchRecordRow.message_id,
+      DispatchRecordRow.state)
 Index("ix_dispatch_record_state_deadline", DispatchRecordRow.state, DispatchRecordRow.deadline)
 
 _R = DispatchRecordRow
@@ -192,11 +194,32 @@ class CampaignStore:
         async with self._sessions() as s:
             return (await s.execute(select(_R.device).where(_R.campaign == campaign).limit(1))).first() is not None
 
-    async def insert_records(self, rows: Sequence[dict]) -> None:
-        """Bulk insert (chunks of 5,000 rows in one transaction); rows carry every RECORD_COLUMNS key."""
+    async def insert_records(self, rows: Iterable[dict]) -> int:
+        """Bulk insert in chunks of 5,000 rows, all in one transaction (all records or none).
+
+        ``rows`` may be a generator, so a million records need not be in memory at once; the next
+        chunk is generated while the database (in its driver thread) writes the previous one.
+        """
+        n = 0
+        stmt = insert(_R.__table__)
         async with self._sessions() as s, s.begin():
-            for i in range(0, len(rows), CHUNK):
-                await s.execute(insert(_R), list(rows[i:i + CHUNK]))
+            conn = await s.connection()
+            writing: asyncio.Future | None = None
+            chunk: list[dict] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == CHUNK:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(conn.execute(stmt, chunk))
+                    n += len(chunk)
+                    chunk = []
+            if writing is not None:
+                await writing
+            if chunk:
+                await conn.execute(stmt, chunk)
+                n += len(chunk)
+        return n
 
     async def pending_message_ids(self, campaign: str, step: int | None = None) -> list[str]:
         async with self._sessions() as s:

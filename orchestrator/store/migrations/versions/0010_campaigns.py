@@ -41,7 +41,7 @@ def upgrade() -> None:
                     sa.Column("updated_at", UtcDateTime(), nullable=False), sa.Column("cause", sa.String(30)),
                     sa.Column("cause_message_id", sa.String(100)), sa.Column("detail", sa.Text(), nullable=False))
     op.create_index("ix_dispatch_record_campaign_state", "dispatch_record", ["campaign", "state"])
-    op.create_index("ix_dispatch_record_campaign_message", "dispatch_record", ["campaign", "message_id"])
+    op.create_index("ix_dispatch_record_campaign_message", "dispatch_record", ["campaign", "message_id", "state"])
     op.create_index("ix_dispatch_record_state_deadline", "dispatch_record", ["state", "deadline"])
     op.create_table("audit_log", sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
                     sa.Column("at", UtcDateTime(), nullable=False, index=True),
