@@ -153,6 +153,13 @@ def integration_health() -> Board:
                      "{{source_topic}} {{reason}}"), unit="ops"),
                 ts("Processor lag", "Records not yet processed per consumer (Kafka: consumer lag).",
                    Q('sum by (consumer) (orchestrator_processor_lag_records)', "{{consumer}}")),
+                ts("Scheduler job runs by kind and outcome", "Campaign start, ramp and end jobs run per second: "
+                   "ok, error (raised) or missed (misfired).",
+                   Q(f'sum by (kind, outcome) (rate(orchestrator_scheduler_jobs_total[{RATE}]))',
+                     "{{kind}} {{outcome}}"), unit="ops"),
+                ts("Scheduler job lateness (p95)", "From a job's scheduled run time to the end of its run.",
+                   Q(f'histogram_quantile(0.95, sum by (kind, le) '
+                     f'(rate(orchestrator_scheduler_job_delay_seconds_bucket[{RATE}])))', "{{kind}}"), unit="s"),
                 stat("Dead letters (last hour)", "Records dead-lettered in the last hour.",
                      Q('sum(increase(orchestrator_dead_letters_total[1h]))'),
                      thresholds=((None, "green"), (1, "orange"), (100, "red"))),

@@ -115,6 +115,9 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     url = f"http://{settings.http_host}:{port}"
     from orchestrator.campaign_service import start_campaigns
     context.events = await start_campaigns(settings, engine, publisher, url, stack)
+    if context.events.scheduler is not None:  # campaign start/ramp/end job runs, failures, lateness
+        from orchestrator.metrics import instrument_scheduler
+        instrument_scheduler(context.events.scheduler._scheduler)
     masterdata.set_dispatcher(context.events.dispatcher)
     log.info("orchestrator serving", url=url, runtime=settings.runtime)
     return Running(settings=settings, context=context, runtime=runtime, url=url)
