@@ -1,6 +1,9 @@
 """REST: a device's meter readings, and the measured load reduction of a set of devices.
 
 - ``GET /api/v1/devices/{mrid}/readings?start=&end=[&reading_type=][&limit=]``
+- ``POST /api/v1/devices/{mrid}/read``: on-request read (GetMeterReadings to the device's head-end);
+  202 with the request, ``GET /api/v1/reads/{request_id}`` follows it (requested, read, timed_out;
+  switching reads also estimated / unavailable).
 - ``GET /api/v1/reduction?devices=M1,M2&start=&end=[&method=][&tz=][&exclude=2026-07-13,...]``
   (or ``POST /api/v1/reduction`` with the same fields as JSON, for long device lists): baseline,
   metered and delivered kW per interval, per device and summed, with the baseline days used.
@@ -95,7 +98,35 @@ async def reduction(request: web.Request) -> web.Response:
     return web.json_response(report.to_json())
 
 
+def _masterdata(request: web.Request):
+    service = getattr(request.app[CONTEXT], "masterdata", None)
+    if service is None:
+        raise web.HTTPServiceUnavailable(text="the master data service is not configured")
+    return service
+
+
+async def request_read(request: web.Request) -> web.Response:
+    from orchestrator.store.masterdata import Rejected
+
+    service = _masterdata(request)
+    try:
+        request_id = await service.request_read(request.match_info["mrid"])
+    except Rejected as exc:
+        return problem(404, "Not Found", exc.text)
+    body = await service.read_status(request_id)
+    return web.json_response(body, status=202, headers={"Location": f"/api/v1/reads/{request_id}"})
+
+
+async def read_status(request: web.Request) -> web.Response:
+    body = await _masterdata(request).read_status(request.match_info["request_id"])
+    if body is None:
+        return problem(404, "Not Found", f"no read request {request.match_info['request_id']}")
+    return web.json_response(body)
+
+
 def register(app: web.Application) -> None:
+    app.router.add_post("/api/v1/devices/{mrid}/read", request_read)
+    app.router.add_get("/api/v1/reads/{request_id}", read_status)
     app.router.add_get("/api/v1/devices/{mrid}/readings", device_readings)
     app.router.add_get("/api/v1/reduction", reduction)
     app.router.add_post("/api/v1/reduction", reduction)

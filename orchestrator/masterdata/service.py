@@ -41,6 +41,8 @@ log = get_logger(__name__)
 
 Publish = Callable[[list[Record]], Awaitable[None]]
 
+ON_REQUEST = "on-request"  # reason of a read an operator asked for (not a switch)
+
 _CODES = {"not_found": iec_errors.OBJECT_NOT_FOUND, "business_rule": iec_errors.BUSINESS_RULE,
           "unreadable": iec_errors.PAYLOAD_INVALID}
 
@@ -348,6 +350,37 @@ class MasterData:
         elif records:
             log.warning("no publisher: switching reads and enrolment changes not sent", records=len(records))
 
+    async def request_read(self, device: str, *, now: datetime | None = None,
+                           timeout: timedelta | None = None) -> str:
+        """An on-request read of one meter (GetMeterReadings on ``edc.outbound``, to its head-end).
+
+        Returns the request id (the message's MessageID); the MeterReadings answering it, correlated by
+        CorrelationID, completes it (``read_status``), else it times out after ``timeout``.
+        """
+        now = now or self._clock()
+        async with self._sessions() as s, s.begin():
+            mrid = await db.find_device(s, device, None, "EndDevice")
+            headend = await db.device_headend(s, mrid)
+            up = await db.current_usage_point(s, mrid, now)
+            read = db.ReadRequest(mrid, headend, up or "", now, None, None, ON_REQUEST)
+            read.request_id = f"read-{uuid.uuid4()}"
+            await db.add_switching_read(s, read.request_id, read, reading_types.KWH_REGISTER_DELIVERED,
+                                        now + (timeout or self.policy.read_timeout))
+        await self._announce(db.Effects(reads=[read]))
+        return read.request_id
+
+    async def read_status(self, request_id: str) -> dict | None:
+        """A read request (on-request or switching) as JSON, or None when unknown."""
+        async with self._sessions() as s:
+            row = await db.switching_read(s, request_id)
+        if row is None:
+            return None
+        return {"request_id": row.request_id, "device": row.device, "headend": row.headend, "reason": row.reason,
+                "status": row.status, "reading_type": row.reading_type, "value": row.value,
+                "estimated": row.estimated, "effective_at": row.effective_at.isoformat(),
+                "deadline": row.deadline.isoformat(), "read_at": row.read_at.isoformat() if row.read_at else None,
+                "old_agreement": row.old_agreement, "new_agreement": row.new_agreement, "detail": row.detail}
+
     async def complete_read(self, correlation_id: str, values: list[tuple[str, str, int, float, str | None]],
                             *, failed: bool = False, now: datetime | None = None) -> bool:
         """A MeterReadings answering a switching read: store the closing/opening value.
@@ -373,8 +406,12 @@ class MasterData:
         async with self._sessions() as s, s.begin():
             overdue = await db.overdue_switching_reads(s, now)
             for row in overdue:
-                estimate, detail = await self._estimate(row.device, row.effective_at)
                 row.read_at = now
+                if row.reason == ON_REQUEST:  # an operator's read is not estimated: it timed out
+                    row.status, row.detail = "timed_out", "no answer from the head-end by the deadline"
+                    SWITCHING_READS.labels(outcome="timed_out").inc()
+                    continue
+                estimate, detail = await self._estimate(row.device, row.effective_at)
                 if estimate is None:
                     row.status, row.detail = "unavailable", detail
                     SWITCHING_READS.labels(outcome="unavailable").inc()

@@ -467,3 +467,11 @@ async def overdue_switching_reads(s: AsyncSession, now: datetime, limit: int = 5
     return list((await s.scalars(select(SwitchingReadRow).where(SwitchingReadRow.status == "requested",
                                                                 SwitchingReadRow.deadline <= now)
                                  .order_by(SwitchingReadRow.deadline).limit(limit))).all())
+
+
+async def switching_read(s: AsyncSession, request_id: str) -> SwitchingReadRow | None:
+    return (await s.scalars(select(SwitchingReadRow).where(SwitchingReadRow.request_id == request_id))).first()
+
+
+async def device_headend(s: AsyncSession, device: str) -> str | None:
+    return await s.scalar(select(EndDeviceRow.headend).where(EndDeviceRow.mrid == device))
