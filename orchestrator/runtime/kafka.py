@@ -9,6 +9,7 @@ dedupe by message id.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
@@ -98,7 +99,22 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
         _add_agent(app, processor, out_topic, names, lag)
     for sink in sinks:
         _add_sink(app, sink, names, lag=lag)
+    if settings.correlation_tick_s > 0 and any(topics.CLOCK_TICKS in p.inputs for p in processors):
+        _add_clock(app, out_topic(topics.CLOCK_TICKS), settings)
     return app
+
+
+def _add_clock(app: faust.App, ticks: faust.TopicT, settings: Settings) -> None:
+    """One wall-clock tick per partition of ``clock.ticks`` (explicit partition) every interval, from
+    the leader worker: each partition's processors sweep their own deadline index with it."""
+
+    async def clock() -> None:
+        at = json.dumps({"at": round(time.time(), 3)}).encode()
+        for partition in range(settings.kafka_partitions):
+            await ticks.send(key=f"p{partition}".encode(), value=at, partition=partition)
+            MESSAGES_PRODUCED.labels(topic=topics.CLOCK_TICKS, runtime="kafka").inc()
+
+    app.timer(interval=settings.correlation_tick_s, on_leader=True, name="clock-ticks")(clock)
 
 
 def _observe_lag(app: faust.App, lag: ConsumerLag, consumer: str, message) -> None:

@@ -19,6 +19,7 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
         raise ValueError(f"unknown processor(s): {', '.join(unknown)}; known: {', '.join(sorted(registry))}")
     chosen = [registry[n] for n in (processor_names or sorted(registry))]
     chosen = _bind_outage_topology(settings, chosen)
+    chosen = _bind_correlator(settings, chosen)
     sinks = []
     if with_sinks:
         from orchestrator.service import default_sinks
@@ -49,3 +50,17 @@ def _bind_outage_topology(settings: Settings, chosen: list) -> list:
 
     upgrade(settings.catalogue_url)
     return outage.bind_topology(chosen, asyncio.run(load_topology(settings.catalogue_url)), settings)
+
+
+def _bind_correlator(settings: Settings, chosen: list) -> list:
+    """The correlator needs the topology (vendor code maps) and the programs: loaded at worker start."""
+    from orchestrator.processors import correlator
+
+    if not any(p.name == correlator.NAME for p in chosen):
+        return chosen
+    import asyncio
+
+    from orchestrator.correlation.wiring import bind_correlator
+
+    upgrade(settings.catalogue_url)
+    return asyncio.run(bind_correlator(settings, chosen, settings.catalogue_url))
