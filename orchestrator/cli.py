@@ -35,6 +35,9 @@ app.add_typer(event_app, name="event")
 from orchestrator.commands.readings import app as readings_app, masterdata_app  # noqa: E402
 app.add_typer(readings_app, name="readings")
 app.add_typer(masterdata_app, name="masterdata")
+from orchestrator.commands.outage import app as outage_app, oms_app  # noqa: E402
+app.add_typer(outage_app, name="outage")
+app.add_typer(oms_app, name="oms")
 
 try:  # the IEC wire layer has its own commands (validate, roundtrip, convert)
     from orchestrator.iec.cli import app as iec_app

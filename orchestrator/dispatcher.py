@@ -35,6 +35,7 @@ from orchestrator.store.models import utcnow
 log = get_logger(__name__)
 MESSAGE_NS = uuid.UUID("6f3a1e0c-4d1b-5b8e-9a57-3c2d61968009")
 PUBLISH_BATCH = 20  # messages per publish call and per SENT transaction
+BUILD_AHEAD_BYTES = 256 * 2**20  # first-step XML held while the dispatch records are being written
 
 TopologyLoader = Callable[[], Awaitable[TopologyView]]
 OutageLookup = Callable[[], Awaitable[set[str]]]
@@ -108,6 +109,9 @@ class Dispatcher:
         self.in_outage = in_outage
         self.clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
+        # Step 0 rows by message, kept from ``prepare`` so the first send need not read them back.
+        self._prepared: dict[str, dict[str, list[tuple]]] = {}
+        self._ready: dict[str, dict[str, Record]] = {}  # step 0 messages built while the records were written
 
     def _lock(self, campaign_id: str) -> asyncio.Lock:
         return self._locks.setdefault(campaign_id, asyncio.Lock())
@@ -119,8 +123,14 @@ class Dispatcher:
         return c, self.programs[c.program]
 
     # ------------------------------------------------------------------ start
-    async def prepare(self, campaign_id: str, view: TopologyView | None = None) -> DispatchPlan | None:
-        """SCHEDULED → DISPATCHING with every dispatch record written; None if not SCHEDULED."""
+    async def prepare(self, campaign_id: str, view: TopologyView | None = None, *,
+                      build_ahead: bool = False) -> DispatchPlan | None:
+        """SCHEDULED → DISPATCHING with every dispatch record written; None if not SCHEDULED.
+
+        The records go in as one bulk transaction. With ``build_ahead`` the first step's XML is
+        built while the database writes them (up to ``BUILD_AHEAD_BYTES``), and published only
+        after they are committed.
+        """
         c, program = await self._campaign(campaign_id)
         if c.state is not CampaignState.SCHEDULED:
             return None
@@ -132,8 +142,21 @@ class Dispatcher:
             eligible = sorted((view.devices[d].headend, d) for d in res.eligible if view.devices[d].headend)
             no_headend = [d for d in res.eligible if not view.devices[d].headend]
             step_size = program.ramp.step_devices if program.ramp else max(len(eligible), 1)
-            await self.store.insert_records(self._record_rows(c, program, view, res, eligible, no_headend, step_size,
-                                                              now))
+            pending = self._pending(c, program, eligible, step_size)
+            first: dict[str, list[tuple]] = {}
+            for step, mid, device, headend, start_at, end_at in pending:
+                if step == 0:
+                    first.setdefault(mid, []).append((mid, device, headend, start_at, end_at))
+            inserting = asyncio.ensure_future(self.store.insert_records(
+                self._record_rows(c, view, res, no_headend, pending, now)))
+            try:
+                self._ready[c.id] = await self._build_ahead(c, program, first, inserting) if build_ahead else {}
+                await inserting
+            finally:
+                if not inserting.done():
+                    inserting.cancel()
+            del pending
+            self._prepared[c.id] = first
             plan = DispatchPlan(eligible=len(eligible), skipped_ineligible=len(res.ineligible) + len(no_headend),
                                 skipped_outage=len(res.in_outage),
                                 steps=(len(eligible) + step_size - 1) // step_size if eligible else 0)
@@ -151,8 +174,28 @@ class Dispatcher:
                  skipped_ineligible=plan.skipped_ineligible, skipped_outage=plan.skipped_outage)
         return plan
 
-    def _record_rows(self, c: Campaign, program: Program, view: TopologyView, res, eligible: list[tuple[str, str]],
-                     no_headend: list[str], step_size: int, now: datetime):
+    def _pending(self, c: Campaign, program: Program, eligible: list[tuple[str, str]],
+                 step_size: int) -> list[tuple]:
+        """(step, message_id, device, headend, start, end) of every device to control, in send order."""
+        rnd = program.randomisation
+        count: dict[tuple[int, str], int] = {}
+        out: list[tuple] = []
+        mid = ""
+        for i, (headend, device) in enumerate(eligible):
+            step = i // step_size
+            key = (step, headend)
+            n = count.get(key, 0)
+            if n % self.message_size == 0:
+                mid = message_id(c.id, "start", step, headend, n // self.message_size)
+            count[key] = n + 1
+            s_off, e_off = device_offsets(c.id, device, rnd)
+            out.append((step, mid, device, headend, c.start + timedelta(seconds=s_off),
+                        c.end + timedelta(seconds=e_off)))
+        return out
+
+    @staticmethod
+    def _record_rows(c: Campaign, view: TopologyView, res, no_headend: list[str], pending: list[tuple],
+                     now: datetime):
         """Every dispatch record of the campaign, as rows for the bulk insert (a generator)."""
         base = {"campaign": c.id, "attempt": 0, "step": 0, "deadline": None, "updated_at": now,
                 "cause_message_id": None, "message_id": None, "start_at": None, "end_at": None}
@@ -166,21 +209,26 @@ class Dispatcher:
         for device in sorted(res.in_outage):
             yield {**base, "device": device, "state": skip_o, "headend": view.devices[device].headend,
                    "cause": DispatchEventKind.SKIP_OUTAGE.value, "detail": "in an active outage at dispatch time"}
-        pending = DispatchState.PENDING.value
-        rnd = program.randomisation
-        count: dict[tuple[int, str], int] = {}
-        mid = ""
-        for i, (headend, device) in enumerate(eligible):
-            step = i // step_size
-            key = (step, headend)
-            n = count.get(key, 0)
-            if n % self.message_size == 0:
-                mid = message_id(c.id, "start", step, headend, n // self.message_size)
-            count[key] = n + 1
-            s_off, e_off = device_offsets(c.id, device, rnd)
-            yield {**base, "device": device, "state": pending, "headend": headend, "step": step, "message_id": mid,
-                   "start_at": c.start + timedelta(seconds=s_off), "end_at": c.end + timedelta(seconds=e_off),
-                   "cause": None, "detail": ""}
+        pending_state = DispatchState.PENDING.value
+        for step, mid, device, headend, start_at, end_at in pending:
+            yield {**base, "device": device, "state": pending_state, "headend": headend, "step": step,
+                   "message_id": mid, "start_at": start_at, "end_at": end_at, "cause": None, "detail": ""}
+
+    async def _build_ahead(self, c: Campaign, program: Program, first: dict[str, list[tuple]],
+                           inserting: asyncio.Future) -> dict[str, Record]:
+        """Build first-step messages while the records are being inserted (CPU here, I/O in the
+        driver's thread), yielding to the insert between messages; stop when it is done or the
+        bytes held reach ``BUILD_AHEAD_BYTES``."""
+        ready: dict[str, Record] = {}
+        held = 0
+        for mid in sorted(first):
+            if inserting.done() or held >= BUILD_AHEAD_BYTES:
+                break
+            record = self._messages(c, program, sorted(first[mid], key=lambda r: r[1]), verb_kind="start")[0]
+            ready[mid] = record
+            held += len(record.value)
+            await asyncio.sleep(0)
+        return ready
 
     async def send_step(self, campaign_id: str, step: int) -> int:
         """Publish the PENDING messages of one ramp step; DISPATCHING → ACTIVE after the last step."""
@@ -197,7 +245,7 @@ class Dispatcher:
     async def start(self, campaign_id: str) -> DispatchPlan | None:
         """The start job: prepare, then send step 0 (later steps are the scheduler's ramp jobs)."""
         async with self._lock(campaign_id):
-            plan = await self.prepare(campaign_id)
+            plan = await self.prepare(campaign_id, build_ahead=True)
         if plan is None:
             return None
         await self.send_step(campaign_id, 0)
@@ -216,14 +264,25 @@ class Dispatcher:
             return 0
         reply_timeout = timedelta(seconds=program.acknowledgement.reply_timeout_s)
         published = 0
-        reading = asyncio.ensure_future(self.store.records_of_messages(c.id, chunks[0]))
+        cached = self._prepared.pop(c.id, {}) if step in (0, None) else {}
+        ready = self._ready.pop(c.id, {}) if step in (0, None) else {}
+
+        async def read(chunk: list[str]) -> list[tuple]:
+            if all(m in cached for m in chunk):
+                return [row for m in chunk for row in sorted(cached.pop(m), key=lambda r: r[1])]
+            return await self.store.records_of_messages(c.id, chunk)
+
+        reading = asyncio.ensure_future(read(chunks[0]))
         marking: asyncio.Future | None = None
         try:
             for k, chunk in enumerate(chunks):
                 rows = await reading
                 if k + 1 < len(chunks):
-                    reading = asyncio.ensure_future(self.store.records_of_messages(c.id, chunks[k + 1]))
-                records = self._messages(c, program, rows, verb_kind="start")
+                    reading = asyncio.ensure_future(read(chunks[k + 1]))
+                prebuilt = [ready.pop(m) for m in chunk if m in ready]
+                built = {p.header("message_id") for p in prebuilt}
+                todo = [r for r in rows if r[0] not in built] if built else rows
+                records = prebuilt + self._messages(c, program, todo, verb_kind="start")
                 await self.publisher.publish(records)
                 if marking is not None:
                     await marking

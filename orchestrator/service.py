@@ -79,15 +79,19 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     dead_letters = DeadLetterStore(sessionmaker(engine))
     from orchestrator.masterdata.wiring import wire_masterdata  # master data, switching, readings
     masterdata = wire_masterdata(settings, engine, dead_letters)
+    from orchestrator.oms.wiring import wire_outages  # outage detector topology, outage store, OMS delivery
+    outages = await wire_outages(settings, engine)
 
     runtime: EmbeddedRuntime | None = None
     if settings.runtime == "embedded":
         runtime = EmbeddedRuntime(settings.data_dir / "runtime.db", batch_size=settings.embedded_batch_size)
-        for p in default_processors():
+        for p in outages.bind(default_processors()):
             runtime.add_processor(p)
         for s in default_sinks(dead_letters):
             runtime.add_sink(s)
         for s in masterdata.sinks:
+            runtime.add_sink(s)
+        for s in outages.sinks:
             runtime.add_sink(s)
         headend_client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime)
         runtime.add_sink(headend_client.sink())
@@ -106,6 +110,9 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     await masterdata.start()
     stack.push_async_callback(masterdata.stop)
     context.headends = HeadendStore(sessionmaker(engine))
+    context.outages = outages.store
+    await outages.start(publisher)
+    stack.push_async_callback(outages.stop)
     runner = web.AppRunner(create_app(context), access_log=None)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)

@@ -30,6 +30,7 @@ class AppContext:
     events: Any = None  # campaign_service.EventService: programs, events, dispatch records (operator API)
     readings: Any = None  # store.readings.ReadingStore: meter readings and measured reduction
     masterdata: Any = None  # masterdata.MasterData: customer data sync and switching
+    outages: Any = None  # store.outages.OutageStore: outage records and OMS deliveries
 
 
 CONTEXT = web.AppKey("context", AppContext)
@@ -72,4 +73,6 @@ def create_app(ctx: AppContext) -> web.Application:
     events.register(app)
     from orchestrator.api import readings as readings_api
     readings_api.register(app)
+    from orchestrator.api import outages as outages_api
+    outages_api.register(app)
     return app

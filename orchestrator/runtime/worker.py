@@ -26,6 +26,7 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
 
         upgrade(settings.catalogue_url)
         sinks = default_sinks(DeadLetterStore(sessionmaker(make_engine(settings.catalogue_url))))
+        sinks += _outage_sinks(settings)
     app = build_app(settings, chosen, sinks, web_port=web_port)
     worker = faust.Worker(app, loglevel=settings.log_level.replace("warning", "warn"), quiet=True,
                           redirect_stdouts=False)
@@ -50,6 +51,13 @@ def _bind_outage_topology(settings: Settings, chosen: list) -> list:
 
     upgrade(settings.catalogue_url)
     return outage.bind_topology(chosen, asyncio.run(load_topology(settings.catalogue_url)), settings)
+
+
+def _outage_sinks(settings: Settings) -> list:
+    """Outage records and the OMS outbox from ``oms.notifications`` (``serve`` sends the outbox)."""
+    from orchestrator.oms.wiring import outage_sinks, outage_store
+
+    return outage_sinks(outage_store(settings, make_engine(settings.catalogue_url)))
 
 
 def _bind_correlator(settings: Settings, chosen: list) -> list:

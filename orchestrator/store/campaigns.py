@@ -83,7 +83,8 @@ class AuditRow(Base):
 Index("ix_dispatch_record_campaign_state", DispatchRecordRow.campaign, DispatchRecordRow.state)
 Index("ix_dispatch_record_campaign_message", DispatchRecordRow.campaign, DispatchRecordRow.message_id,
       DispatchRecordRow.state)
-Index("ix_dispatch_record_state_deadline", DispatchRecordRow.state, DispatchRecordRow.deadline)
+Index("ix_dispatch_record_state_deadline", DispatchRecordRow.state, DispatchRecordRow.deadline,
+      sqlite_where=DispatchRecordRow.deadline.is_not(None), postgresql_where=DispatchRecordRow.deadline.is_not(None))
 
 _R = DispatchRecordRow
 RECORD_COLUMNS = ("campaign", "device", "state", "attempt", "headend", "step", "message_id", "start_at", "end_at",

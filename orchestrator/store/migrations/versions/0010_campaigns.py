@@ -42,7 +42,9 @@ def upgrade() -> None:
                     sa.Column("cause_message_id", sa.String(100)), sa.Column("detail", sa.Text(), nullable=False))
     op.create_index("ix_dispatch_record_campaign_state", "dispatch_record", ["campaign", "state"])
     op.create_index("ix_dispatch_record_campaign_message", "dispatch_record", ["campaign", "message_id", "state"])
-    op.create_index("ix_dispatch_record_state_deadline", "dispatch_record", ["state", "deadline"])
+    # Only records waiting for a reply or confirmation carry a deadline: PENDING rows stay out of it.
+    op.create_index("ix_dispatch_record_state_deadline", "dispatch_record", ["state", "deadline"],
+                    sqlite_where=sa.text("deadline IS NOT NULL"), postgresql_where=sa.text("deadline IS NOT NULL"))
     op.create_table("audit_log", sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
                     sa.Column("at", UtcDateTime(), nullable=False, index=True),
                     sa.Column("actor", sa.String(100), nullable=False),
