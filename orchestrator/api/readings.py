@@ -4,6 +4,8 @@
 - ``POST /api/v1/devices/{mrid}/read``: on-request read (GetMeterReadings to the device's head-end);
   202 with the request, ``GET /api/v1/reads/{request_id}`` follows it (requested, read, timed_out;
   switching reads also estimated / unavailable).
+- ``GET /api/v1/events/{event}/reduction[?method=][&tz=][&exclude=]``: measured reduction of an event
+  at the meters of its devices that took part, with the engineering estimate beside it.
 - ``GET /api/v1/reduction?devices=M1,M2&start=&end=[&method=][&tz=][&exclude=2026-07-13,...]``
   (or ``POST /api/v1/reduction`` with the same fields as JSON, for long device lists): baseline,
   metered and delivered kW per interval, per device and summed, with the baseline days used.
@@ -98,6 +100,50 @@ async def reduction(request: web.Request) -> web.Response:
     return web.json_response(report.to_json())
 
 
+async def event_reduction(request: web.Request) -> web.Response:
+    """Measured reduction of an event: at the meters of the devices that took part, over the event
+    window, beside the engineering estimate (the correlation engine's per-device estimate)."""
+    from orchestrator.campaign_service import NotFound
+    from orchestrator.core.correlation import estimated_kw
+    from orchestrator.core.dispatch import DispatchState
+    from orchestrator.readings.reduction import TAKING_PART, interval_window, premise_meters
+
+    ctx = request.app[CONTEXT]
+    store, events = _store(request), getattr(ctx, "events", None)
+    if events is None:
+        raise web.HTTPServiceUnavailable(text="the event service is not configured")
+    try:
+        campaign = await events.get(request.match_info["event"])
+    except NotFound as exc:
+        return problem(404, "Not Found", str(exc))
+    program = events.programs.get(campaign.program)
+    q = request.query
+    default = getattr(program, "baseline_method", None) or BaselineMethod.CAISO_10_IN_10.value
+    try:
+        method = BaselineMethod(q.get("method") or default)
+        excluded = [date.fromisoformat(d.strip()) for d in q.get("exclude", "").split(",") if d.strip()]
+    except ValueError as exc:
+        return problem(400, "Bad Request", str(exc))
+    taking_part = [d for d, _h in await events.store.devices_in_states(
+        campaign.id, [DispatchState(s) for s in TAKING_PART])]
+    view = await events.topology(campaign.start)
+    meters = premise_meters(view, taking_part)
+    start, end = interval_window(campaign.start, campaign.end)
+    try:
+        report = await measure(store, list(meters), start, end, method, tz=q.get("tz") or "UTC", excluded=excluded)
+    except (ValueError, BaselineError) as exc:
+        return problem(400, "Bad Request", str(exc))
+    except KeyError as exc:
+        return problem(400, "Bad Request", f"unknown time zone {exc}")
+    default_kw = ctx.settings.correlation_default_device_kw if hasattr(ctx.settings, "correlation_default_device_kw") \
+        else 1.0
+    estimate = sum(estimated_kw(program, view.devices.get(d), default_kw) for d in taking_part)
+    body = report.to_json()
+    body.update(event=campaign.id, program=campaign.program, devices_taking_part=len(taking_part),
+                meters=len(meters), estimated_kw=round(estimate, 3))
+    return web.json_response(body)
+
+
 def _masterdata(request: web.Request):
     service = getattr(request.app[CONTEXT], "masterdata", None)
     if service is None:
@@ -126,6 +172,7 @@ async def read_status(request: web.Request) -> web.Response:
 
 def register(app: web.Application) -> None:
     app.router.add_post("/api/v1/devices/{mrid}/read", request_read)
+    app.router.add_get("/api/v1/events/{event}/reduction", event_reduction)
     app.router.add_get("/api/v1/reads/{request_id}", read_status)
     app.router.add_get("/api/v1/devices/{mrid}/readings", device_readings)
     app.router.add_get("/api/v1/reduction", reduction)

@@ -125,6 +125,10 @@ class TopologyView:
             return target.id in set(self.feeder_substation.values())
         return False
 
+    def devices_at_usage_point(self, usage_point: str) -> list[str]:
+        """Devices installed at a usage point (its meter and what sits behind it), sorted."""
+        return sorted(self._by_usage_point.get(usage_point, ()))
+
     def meters_on_transformer(self, transformer: str) -> list[str]:
         return [d for d in self._by[TargetKind.TRANSFORMER].get(transformer, ())
                 if self.devices[d].kind is DeviceKind.METER]

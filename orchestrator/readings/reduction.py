@@ -74,3 +74,33 @@ async def measure(store: ReadingStore, devices: Iterable[str], start: datetime, 
         if report.total.average_kw is not None:
             MEASURED_REDUCTION_KW.labels(method=method.value).set(report.total.average_kw)
     return report
+
+
+TAKING_PART = ("SENT", "ACCEPTED", "CONFIRMED", "ENDED", "TIMED_OUT")
+
+
+def premise_meters(view, devices: Iterable[str]) -> dict[str, list[str]]:
+    """``{meter: [controlled devices behind it]}``: load reduction is metered at the premise's meter
+    (the usage point's meter), whatever device was controlled behind it."""
+    out: dict[str, list[str]] = {}
+    for device in devices:
+        placement = view.devices.get(device)
+        if placement is None:
+            continue
+        if placement.kind.value == "meter":
+            meter = device
+        else:
+            meters = [d for d in view.devices_at_usage_point(placement.usage_point)
+                      if view.devices[d].kind.value == "meter"] if placement.usage_point else []
+            if not meters:
+                continue
+            meter = meters[0]
+        out.setdefault(meter, []).append(device)
+    return out
+
+
+def interval_window(start: datetime, end: datetime, interval_s: int = 900) -> tuple[datetime, datetime]:
+    """The whole intervals covering ``[start, end]`` (an event need not start on a boundary)."""
+    s = int(start.timestamp()) // interval_s * interval_s
+    e = -(-int(end.timestamp()) // interval_s) * interval_s
+    return (datetime.fromtimestamp(s, tz=start.tzinfo), datetime.fromtimestamp(e, tz=start.tzinfo))
