@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from orchestrator import topics
 from orchestrator.cli import app as cli_app
+from orchestrator.logs import configure_logging
 from orchestrator.processors.base import Record
 from orchestrator.service import start
 from orchestrator.settings import Settings
@@ -81,8 +82,14 @@ async def test_meter_outage_reaches_the_oms_and_is_visible_over_rest_and_cli(tmp
         await server.stop()
     runner = CliRunner()
 
+    def invoke(args: list[str]):
+        try:
+            return runner.invoke(cli_app, [*args, "--database-url", settings.catalogue_url])
+        finally:
+            configure_logging("info", "console")  # the CLI logged to the runner's stream, now closed
+
     def cli(*args: str):
-        return asyncio.to_thread(runner.invoke, cli_app, [*args, "--database-url", settings.catalogue_url])
+        return asyncio.to_thread(invoke, list(args))
 
     result = await cli("outage", "list", "--all", "--json")
     assert result.exit_code == 0, result.output
