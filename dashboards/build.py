@@ -176,6 +176,7 @@ def integration_health() -> Board:
 
 STARTED_STATES = "PENDING|SENT|ACCEPTED|CONFIRMED"  # a device still taking part in its event
 FAILED_STATES = "REJECTED|TIMED_OUT|FAILED"
+RUNNING_CAMPAIGN = "DISPATCHING|ACTIVE|ENDING"
 
 
 def _ratio(part: str, whole: str, by: str) -> str:
@@ -185,6 +186,7 @@ def _ratio(part: str, whole: str, by: str) -> str:
 
 def campaign_overview() -> Board:
     devices = "orchestrator_dispatch_devices"
+    campaigns = "orchestrator_campaigns"
     transitions = f"rate(orchestrator_dispatch_transitions_total[{RATE}])"
     return Board(
         uid="orchestrator-campaign-overview",
@@ -192,9 +194,10 @@ def campaign_overview() -> Board:
         description="Which demand-response events are running, how far has each got, and are devices acknowledging?",
         rows=(
             Row("Now", (
-                stat("Active campaigns", "Campaigns with at least one device still pending, sent, accepted or "
-                     "confirmed.",
-                     Q(f'count(sum by (campaign) ({devices}{{state=~"{STARTED_STATES}"}}) > 0) or vector(0)')),
+                stat("Active campaigns", "Events dispatching, active or ending (from the catalogue).",
+                     Q(f'sum(max by (program, state) ({campaigns}{{state=~"{RUNNING_CAMPAIGN}"}})) or vector(0)')),
+                stat("Scheduled campaigns", "Events waiting for their start.",
+                     Q(f'sum(max by (program, state) ({campaigns}{{state="SCHEDULED"}})) or vector(0)')),
                 stat("Devices taking part", "Devices whose control is pending, sent, accepted or confirmed.",
                      Q(f'sum({devices}{{state=~"{STARTED_STATES}"}}) or vector(0)')),
                 stat("Devices confirmed", "Devices whose own event confirmed the control.",
@@ -204,6 +207,9 @@ def campaign_overview() -> Board:
                      thresholds=((None, "green"), (1, "orange"))),
             )),
             Row("Progress", (
+                ts("Campaigns by program and state", "Events per program in each state (catalogue).",
+                   Q(f'max by (program, state) ({campaigns}{{state!~"COMPLETED|CANCELLED"}}) > 0',
+                     "{{program}} {{state}}"), stack=True),
                 ts("Devices by dispatch state", "Devices of all campaigns in each dispatch state.",
                    Q(f'sum by (state) ({devices})', "{{state}}"), stack=True),
                 ts("Confirmed share per campaign", "Share of each campaign's devices that confirmed the control.",
@@ -303,6 +309,17 @@ def outages() -> Board:
         description="Where is the power off, how many blinks, and is the OMS being told?",
         rows=(
             Row("Now", (
+                stat("Active outages by level", "Outages suspected or sustained and not restored, per level "
+                     "(meter, transformer, feeder).",
+                     Q('sum by (level) (max by (level, status) (orchestrator_outages_active))', "{{level}}"),
+                     w=12, thresholds=((None, "green"), (1, "red"))),
+                stat("OMS backlog", "Notifications waiting in the outbox for the OMS, and the oldest one's age.",
+                     Q('sum(max by (target) (orchestrator_oms_outbox_deliveries{status="pending"})) or vector(0)',
+                       "pending"),
+                     thresholds=((None, "green"), (1, "orange"), (100, "red"))),
+                stat("Oldest pending OMS notification", "Age of the oldest notification the OMS has not accepted.",
+                     Q('max(orchestrator_oms_outbox_oldest_pending_seconds) or vector(0)'), unit="s",
+                     thresholds=((None, "green"), (60, "orange"), (600, "red"))),
                 stat("Momentary interruptions (last hour)", "Power-off/restore pairs inside the momentary window.",
                      Q(f'sum(increase({notes}{{event="outage.momentary"}}[1h])) or vector(0)')),
                 stat("Outages reported to the OMS (last hour)", "Outage-created notifications.",
@@ -314,6 +331,9 @@ def outages() -> Board:
                        'or vector(0)'), thresholds=((None, "green"), (1, "red"))),
             )),
             Row("Detection", (
+                ts("Active outages by level and status", "Suspected and sustained outages over time.",
+                   Q('max by (level, status) (orchestrator_outages_active)', "{{level}} {{status}}"), stack=True,
+                   w=24),
                 ts("OMS notifications by event", "Outage created, updated, restored, momentary and storm summaries "
                    "per second.", Q(f'sum by (event) (rate({notes}[{RATE}]))', "{{event}}"), unit="ops"),
                 ts("Detector decisions", "Momentary, nested, duplicate, storm and other decisions per second.",
@@ -332,6 +352,10 @@ def outages() -> Board:
                      f'(rate(orchestrator_oms_delivery_seconds_bucket[{RATE}])))', "p95 {{target}}"),
                    Q(f'histogram_quantile(0.5, sum by (target, le) '
                      f'(rate(orchestrator_oms_delivery_seconds_bucket[{RATE}])))', "p50 {{target}}"), unit="s"),
+                ts("OMS outbox by status", "Notifications pending (backlog), delivered and dead (given up), per "
+                   "OMS target.",
+                   Q('max by (target, status) (orchestrator_oms_outbox_deliveries)', "{{target}} {{status}}"),
+                   w=24),
                 stat("OMS retries (last hour)", "Delivery attempts that failed and were rescheduled.",
                      Q(f'sum(increase({oms}{{outcome="retry"}}[1h])) or vector(0)'),
                      thresholds=((None, "green"), (1, "orange"))),

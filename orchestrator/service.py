@@ -77,6 +77,10 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     engine = make_engine(settings.catalogue_url)
     stack.push_async_callback(engine.dispose)
     dead_letters = DeadLetterStore(sessionmaker(engine))
+    from orchestrator.store.gauges import StoreGauges  # campaigns, active outages, OMS backlog
+    store_gauges = StoreGauges(sessionmaker(engine))
+    store_gauges.start(settings.metrics_sample_interval_s)
+    stack.push_async_callback(store_gauges.stop)
     from orchestrator.masterdata.wiring import wire_masterdata  # master data, switching, readings
     masterdata = wire_masterdata(settings, engine, dead_letters)
     from orchestrator.oms.wiring import wire_outages  # outage detector topology, outage store, OMS delivery

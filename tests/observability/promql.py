@@ -76,7 +76,15 @@ def registered_metric_names() -> set[str]:
     import orchestrator
     from prometheus_client import REGISTRY
 
-    for info in pkgutil.walk_packages(orchestrator.__path__, "orchestrator."):
+    broken = []
+    for info in pkgutil.walk_packages(orchestrator.__path__, "orchestrator.", onerror=broken.append):
         if not info.name.startswith(SKIP_MODULES):
-            importlib.import_module(info.name)
+            try:
+                importlib.import_module(info.name)
+            except ImportError as exc:  # reported with the missing metrics, if any
+                broken.append(f"{info.name}: {exc}")
+    IMPORT_ERRORS[:] = broken
     return set(REGISTRY._names_to_collectors)
+
+
+IMPORT_ERRORS: list[str] = []  # modules registered_metric_names() could not import

@@ -7,7 +7,8 @@ import subprocess
 import pytest
 
 from tests.conftest import IN_CI
-from tests.observability.promql import RULE_TESTS, RULES, alert_rules, metric_names, registered_metric_names
+from tests.observability.promql import (IMPORT_ERRORS, RULE_TESTS, RULES, alert_rules, metric_names,
+                                        registered_metric_names)
 
 REQUIRED = {"OrchestratorScrapeDown", "OrchestratorDeadLettersGrowing", "OrchestratorConsumerLag",
             "OrchestratorCampaignFailureRate", "OrchestratorNoConfirmations", "OrchestratorOmsBacklog"}
@@ -55,7 +56,8 @@ def test_required_alerts_exist_with_severity_and_summary():
 def test_every_metric_a_rule_names_is_registered_by_the_code():
     registered = registered_metric_names()
     missing = sorted(f"{r['alert']}: {m}" for r in alert_rules() for m in metric_names(r["expr"]) if m not in registered)
-    assert not missing, "rules name metrics no code registers:\n" + "\n".join(missing)
+    assert not missing, ("rules name metrics no code registers:\n" + "\n".join(missing)
+                         + "\nmodules that did not import:\n" + "\n".join(IMPORT_ERRORS))
 
 
 def test_every_alert_is_covered_by_a_promtool_unit_test():

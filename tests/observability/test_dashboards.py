@@ -7,8 +7,8 @@ import sys
 
 import aiohttp
 
-from tests.observability.promql import (DASHBOARDS, committed_dashboards, load_build, metric_names, panel_queries,
-                                        registered_metric_names, variable_queries)
+from tests.observability.promql import (DASHBOARDS, IMPORT_ERRORS, committed_dashboards, load_build, metric_names,
+                                        panel_queries, registered_metric_names, variable_queries)
 
 EXPECTED = {"campaign-overview.json", "campaign-detail.json", "outages.json", "integration.json"}
 
@@ -57,7 +57,8 @@ def test_every_metric_a_panel_names_is_registered_by_the_code():
     named = {(board, title, m) for board, title, expr in panel_queries() for m in metric_names(expr)}
     named |= {(board, f"variable {var}", metric) for board, var, metric in variable_queries()}
     missing = sorted(f"{board} / {title}: {m}" for board, title, m in named if m not in registered)
-    assert not missing, "panels name metrics no code registers:\n" + "\n".join(missing)
+    assert not missing, ("panels name metrics no code registers:\n" + "\n".join(missing)
+                         + "\nmodules that did not import:\n" + "\n".join(IMPORT_ERRORS))
 
 
 async def test_every_panel_query_parses_on_a_real_prometheus(prometheus):

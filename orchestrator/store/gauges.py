@@ -1,0 +1,108 @@
+"""Gauges of what the catalogue holds, sampled periodically by the API process: campaigns by
+program and state, active outages by level and status, and the OMS outbox (deliveries by status,
+age of the oldest pending one: the OMS backlog).
+
+These are facts of the database, not of a process, so every API process reports the same value:
+dashboards and alerts take ``max`` over instances. Labels are bounded (program, state, level,
+status, OMS target).
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from prometheus_client import Gauge
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from orchestrator.logs import get_logger
+from orchestrator.store.campaigns import CampaignRow
+from orchestrator.store.outages import ACTIVE_STATUSES, OmsDeliveryRow, OutageRow
+
+log = get_logger(__name__)
+
+CAMPAIGNS = Gauge("orchestrator_campaigns", "Campaigns (demand-response events) by program and state",
+                  ["program", "state"], multiprocess_mode="max")
+OUTAGES_ACTIVE = Gauge("orchestrator_outages_active", "Outages not yet restored, by level and status",
+                       ["level", "status"], multiprocess_mode="max")
+OMS_OUTBOX = Gauge("orchestrator_oms_outbox_deliveries", "OMS outbox deliveries by target and status "
+                   "(pending = backlog, delivered, dead)", ["target", "status"], multiprocess_mode="max")
+OMS_OLDEST_PENDING = Gauge("orchestrator_oms_outbox_oldest_pending_seconds",
+                           "Age of the oldest OMS delivery not yet delivered (0 when none)", ["target"],
+                           multiprocess_mode="max")
+SAMPLE_ERRORS = Gauge("orchestrator_store_gauges_last_error_timestamp_seconds",
+                      "When sampling the catalogue gauges last failed (0 = never)", multiprocess_mode="max")
+
+OUTAGE_LEVELS = ("meter", "transformer", "feeder")
+
+
+class _Family:
+    """Sets a labelled gauge to a fresh snapshot; label sets that vanished go to 0, not stale."""
+
+    def __init__(self, gauge: Gauge, always: list[tuple[str, ...]] = ()):
+        self.gauge = gauge
+        self.seen: set[tuple[str, ...]] = set(always)
+
+    def update(self, values: dict[tuple[str, ...], float]) -> None:
+        for labels in self.seen - set(values):
+            self.gauge.labels(*labels).set(0)
+        for labels, value in values.items():
+            self.gauge.labels(*labels).set(value)
+        self.seen |= set(values)
+
+
+class StoreGauges:
+    def __init__(self, sessions: async_sessionmaker, *, clock: Callable[[], datetime] | None = None):
+        self._sessions = sessions
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._campaigns = _Family(CAMPAIGNS)
+        self._outages = _Family(OUTAGES_ACTIVE, [(level, status) for level in OUTAGE_LEVELS
+                                                 for status in ACTIVE_STATUSES])
+        self._outbox = _Family(OMS_OUTBOX)
+        self._oldest = _Family(OMS_OLDEST_PENDING)
+        self._task: asyncio.Task | None = None
+
+    async def sample(self) -> None:
+        """Read the counts in one session and set the gauges."""
+        now = self._clock()
+        async with self._sessions() as s:
+            campaigns = (await s.execute(select(CampaignRow.program, CampaignRow.state, func.count())
+                                         .group_by(CampaignRow.program, CampaignRow.state))).all()
+            outages = (await s.execute(select(OutageRow.level, OutageRow.status, func.count())
+                                       .where(OutageRow.status.in_(ACTIVE_STATUSES))
+                                       .group_by(OutageRow.level, OutageRow.status))).all()
+            outbox = (await s.execute(select(OmsDeliveryRow.target, OmsDeliveryRow.status, func.count())
+                                      .group_by(OmsDeliveryRow.target, OmsDeliveryRow.status))).all()
+            oldest = (await s.execute(select(OmsDeliveryRow.target, func.min(OmsDeliveryRow.created_at))
+                                      .where(OmsDeliveryRow.status == "pending")
+                                      .group_by(OmsDeliveryRow.target))).all()
+        self._campaigns.update({(program, state): n for program, state, n in campaigns})
+        self._outages.update({(level, status): n for level, status, n in outages})
+        self._outbox.update({(target, status): n for target, status, n in outbox})
+        ages = {(target,): max((now - _utc(created)).total_seconds(), 0.0) for target, created in oldest if created}
+        self._oldest.update({**{(t,): 0.0 for t, _, _ in outbox}, **ages})
+
+    async def run(self, interval_s: float) -> None:
+        while True:
+            try:
+                await self.sample()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the catalogue may be briefly unavailable: keep sampling
+                log.warning("catalogue gauges not sampled", error=repr(exc))
+                SAMPLE_ERRORS.set(self._clock().timestamp())
+            await asyncio.sleep(interval_s)
+
+    def start(self, interval_s: float) -> None:
+        self._task = asyncio.create_task(self.run(interval_s), name="store-gauges")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
