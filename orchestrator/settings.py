@@ -23,7 +23,6 @@ class Settings(BaseSettings):
     http_port: int = Field(8080, ge=0, le=65535)
     worker_metrics_port: int = Field(9101, ge=0, le=65535, description="/metrics of an `orchestrator worker` (on http_host)")
     metrics_sample_interval_s: float = Field(15.0, gt=0, description="how often the API samples catalogue gauges (campaigns, outages, OMS outbox)")
-    worker_metrics_port: int = Field(9101, ge=0, le=65535, description="/metrics of an `orchestrator worker` (on http_host)")
     database_url: str | None = Field(None, description="SQLAlchemy URL of the catalogue; default SQLite in data_dir")
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_app_id: str = "orchestrator"
