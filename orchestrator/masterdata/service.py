@@ -96,6 +96,9 @@ class MasterData:
         if not items:
             return await self._reject(message, noun, verb, data, IecError(
                 iec_errors.PAYLOAD_MISSING, f"{noun} names no object"))
+        if message_id and await self._already_applied(message_id, noun, verb):
+            MASTERDATA_ITEMS.labels(noun=noun, verb=verb, outcome="duplicate").inc()
+            return ok_reply(message)  # at-least-once delivery: applied before, answered OK again
 
         failures: list[ItemFailure] = []
         for n, (item_noun, item) in enumerate(items, start=1):
@@ -132,6 +135,12 @@ class MasterData:
         MASTERDATA_ITEMS.labels(noun=noun if noun in SUPPORTED_NOUNS else "other", verb=verb
                                 if verb in SUPPORTED_VERBS else "other", outcome="rejected").inc()
         return failed_reply(message, error)
+
+    async def _already_applied(self, message_id: str, noun: str, verb: str) -> bool:
+        """A message (same MessageID, noun and verb) applied before, OK or PARTIAL; a FAILED one may
+        be resent once the CIS has fixed what it referred to."""
+        async with self._sessions() as s:
+            return await db.applied_before(s, message_id, noun, verb)
 
     async def _log(self, message_id, noun, verb, result, items, failed, detail, data) -> None:
         async with self._sessions() as s, s.begin():

@@ -475,3 +475,9 @@ async def switching_read(s: AsyncSession, request_id: str) -> SwitchingReadRow |
 
 async def device_headend(s: AsyncSession, device: str) -> str | None:
     return await s.scalar(select(EndDeviceRow.headend).where(EndDeviceRow.mrid == device))
+
+
+async def applied_before(s: AsyncSession, message_id: str, noun: str, verb: str) -> bool:
+    return bool(await s.scalar(select(exists().where(MasterDataLogRow.message_id == message_id,
+                                                     MasterDataLogRow.noun == noun, MasterDataLogRow.verb == verb,
+                                                     MasterDataLogRow.result.in_(("OK", "PARTIAL"))))))

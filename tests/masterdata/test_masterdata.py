@@ -150,3 +150,23 @@ async def test_postgres_load_and_changes(postgres_url, tmp_path, shared_iec):
                                                f"{at.isoformat()}</start></validityInterval></CustomerAgreement>"))
     assert reply.Reply.Result is ReplyResult.OK
     assert not (await cat.topology.load_view()).eligible("M2", "cpp")
+
+
+async def test_redelivered_message_is_not_applied_twice(cat):
+    linkage = ("<ConfigurationEvent><effectiveDateTime>2026-01-01T00:00:00Z</effectiveDateTime></ConfigurationEvent>"
+               "<Meter><mRID>M2</mRID></Meter><UsagePoint><mRID>UP2</mRID></UsagePoint>")
+    close = message("close", "MasterDataLinkageConfig", linkage, message_id="close-1")
+    assert (await cat.masterdata.apply(close)).Reply.Result is ReplyResult.OK
+    # The same message again (a resend): answered OK, nothing re-applied.
+    assert (await cat.masterdata.apply(close)).Reply.Result is ReplyResult.OK
+    # A new message closing the same (already closed) link fails: there is no current link.
+    again = message("close", "MasterDataLinkageConfig", linkage, message_id="close-2")
+    reply = await cat.masterdata.apply(again)
+    assert reply.Reply.Result is ReplyResult.FAILED and "no current link of M2" in reply.Reply.Error[0].details
+    # A FAILED message may be resent after the CIS fixed the reference.
+    body = "<Meter><mRID>M9</mRID></Meter><UsagePoint><mRID>UP2</mRID></UsagePoint>"
+    link = message("create", "MasterDataLinkageConfig", body, message_id="link-1")
+    assert (await cat.masterdata.apply(link)).Reply.Result is ReplyResult.FAILED
+    await cat.masterdata.apply(message("create", "MeterConfig", "<Meter><mRID>M9</mRID></Meter>"))
+    assert (await cat.masterdata.apply(link)).Reply.Result is ReplyResult.OK
+    assert (await cat.topology.load_view()).devices["M9"].usage_point == "UP2"
