@@ -208,6 +208,7 @@ class OutageDetector:
     State keys, all starting with the owner key ``O``:
 
     - ``O|now``: the owner's event-time clock; ``O|due``: heap of [due, kind, ref]
+    - ``O|tx``: transformers with an open document (so summaries never scan the whole state)
     - ``O|t|<transformer>``: meters out ``out`` {device: [at, lg]}, meter outages ``m``,
       the transformer outage ``o``, meters under verification ``v`` and their parent ``vp``
     - ``O|f``: transformers out ``out`` {transformer: first}, the feeder outage ``o``, storm
@@ -218,6 +219,16 @@ class OutageDetector:
     def __init__(self, topology: TopologyView, rules: OutageRules | None = None):
         self.topology = topology
         self.rules = rules or OutageRules()
+        self._meters: dict[str, list[str]] = {}  # caches over the read-only snapshot
+        self._feeder_transformers: dict[str, int] | None = None
+
+    def _transformer_count(self, feeder: str) -> int:
+        if self._feeder_transformers is None:
+            counts: dict[str, int] = {}
+            for f in self.topology.transformer_feeder.values():
+                counts[f] = counts.get(f, 0) + 1
+            self._feeder_transformers = counts
+        return self._feeder_transformers.get(feeder, 0)
 
     # ---------------------------------------------------------------- entry points
     def on_signal(self, state: State, owner: str, signal: MeterSignal) -> Effects:
@@ -256,8 +267,20 @@ class OutageDetector:
         if not doc["out"] and not doc["m"] and doc["o"] is None and not doc["v"]:
             if key in state:
                 del state[key]
+                index = [t for t in state.get(f"{owner}|tx", []) if t != transformer]
+                if index:
+                    state[f"{owner}|tx"] = index
+                else:
+                    del state[f"{owner}|tx"]
         else:
+            if key not in state:
+                state[f"{owner}|tx"] = sorted({*state.get(f"{owner}|tx", []), transformer})
             state[key] = doc
+
+    @staticmethod
+    def _tdoc_keys(state: State, owner: str) -> list[str]:
+        """Keys of the owner's open transformer documents (an index, so no scan of all state)."""
+        return [f"{owner}|t|{t}" for t in state.get(f"{owner}|tx", [])]
 
     @staticmethod
     def _fdoc(state: State, owner: str) -> dict[str, Any]:
@@ -362,7 +385,10 @@ class OutageDetector:
     def _meters_of(self, transformer: str) -> list[str]:
         if transformer.startswith("~"):
             return [transformer[1:]]
-        return sorted(self.topology.meters_on_transformer(transformer)) or []
+        found = self._meters.get(transformer)
+        if found is None:
+            found = self._meters[transformer] = sorted(self.topology.meters_on_transformer(transformer))
+        return found
 
     def _placement_fields(self, device_or_transformer: str, level: OutageLevel) -> dict[str, str | None]:
         if level is OutageLevel.METER:
@@ -415,7 +441,7 @@ class OutageDetector:
         if not meters or n < self.rules.transformer_min_meters or n / len(meters) < self.rules.transformer_share:
             return
         first = min(at for at, _ in tdoc["out"].values())
-        o = self._new_outage(OutageLevel.TRANSFORMER, transformer, first, meters, n / len(meters), None)
+        o = self._new_outage(OutageLevel.TRANSFORMER, transformer, first, list(meters), n / len(meters), None)
         o["last"] = max(at for at, _ in tdoc["out"].values())
         tdoc["o"] = o
         # Meter outages inside the window are folded into the transformer's; notified ones get a parent.
@@ -522,13 +548,12 @@ class OutageDetector:
             fo["children"] = sorted(set(fo.get("children", [])) | {o["id"]})
             fo["affected"] = sorted(set(fo["affected"]) | set(o["affected"]))
             fo["last"] = max(fo["last"], o["last"])
-            total = len(self.topology.transformers_on_feeder(feeder)) or 1
+            total = self._transformer_count(feeder) or 1
             fo["confidence"] = round(len(fdoc["out"]) / total, 3)
         else:
-            transformers = self.topology.transformers_on_feeder(feeder)
+            total = self._transformer_count(feeder)
             n = len(fdoc["out"])
-            if transformers and n >= self.rules.feeder_min_transformers and \
-                    n / len(transformers) >= self.rules.feeder_share:
+            if total and n >= self.rules.feeder_min_transformers and n / total >= self.rules.feeder_share:
                 first = min(fdoc["out"].values())
                 children = []
                 affected: set[str] = set()
@@ -537,7 +562,7 @@ class OutageDetector:
                     if tdoc is not None:
                         children.append(tdoc)
                         affected |= set(tdoc["affected"])
-                fo = self._new_outage(OutageLevel.FEEDER, feeder, first, sorted(affected), n / len(transformers), None)
+                fo = self._new_outage(OutageLevel.FEEDER, feeder, first, sorted(affected), n / total, None)
                 fo["last"] = max(c["last"] for c in children)
                 fo["children"] = sorted(c["id"] for c in children)
                 fdoc["o"] = fo
@@ -633,7 +658,7 @@ class OutageDetector:
         meters_out = 0
         meter_outages = 0
         transformers_out = []
-        for key in [k for k in state if k.startswith(f"{owner}|t|")]:
+        for key in self._tdoc_keys(state, owner):
             doc = state[key]
             meters_out += len(doc["out"])
             meter_outages += sum(1 for m in doc["m"].values() if m["status"] in ACTIVE)
@@ -659,7 +684,7 @@ class OutageDetector:
             fdoc.pop("quiet", None)
             self._count(state, owner, "storm_ended", fx)
             self._save_fdoc(state, owner, fdoc)
-            for key in sorted(k for k in state if k.startswith(f"{owner}|t|")):
+            for key in self._tdoc_keys(state, owner):
                 doc = state[key]
                 for mo in doc["m"].values():
                     if mo.get("held") and mo["status"] == OutageStatus.SUSTAINED.value:
@@ -698,7 +723,7 @@ def power_facts(events: Iterable[EndDeviceEvent], vendor_of) -> list[tuple[str, 
 def devices_in_outage(state: State, owner: str) -> set[str]:
     """Meters of one owner that are in an active outage now, from detector state (see also the store)."""
     out: set[str] = set()
-    for key in [k for k in state if k.startswith(f"{owner}|t|")]:
+    for key in OutageDetector._tdoc_keys(state, owner):
         doc = state[key]
         out.update(doc["out"])
         o = doc["o"]
