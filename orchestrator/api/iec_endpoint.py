@@ -8,6 +8,11 @@ Routes (documented for head-end vendors):
 - ``GET /iec/soap/<ServiceName>?wsdl``: the service's WSDL, addressed at this server, and
   ``GET /iec/soap/xsd/<folder>/<file>`` for the schemas it imports.
 
+HTTP status: 200 with Reply OK; on the bare route a refused message gets 400 (malformed or
+invalid), 422 (noun not accepted), 401 (credentials), 413 (too large), 503 (not stored: resend),
+each with the Reply FAILED as body. Over SOAP, 400/422 become 200 (the FAILED ResponseMessage is the
+WSDL's output, what generated clients read); 401, 404 (no such service), 413 and 503 stay.
+
 Every POST is authenticated with the head-end's HTTP basic credentials (``orchestrator headend
 add``), read with a size limit, parsed and validated (``orchestrator.iec.parse_message``) and
 published unchanged to the topic of its noun (``inbound_router.route_of``), keyed as the router
@@ -231,7 +236,11 @@ async def _reject(request: web.Request, route: str, rejected: Rejected, body: by
         hint = _soap_hint(request, route)
         if hint is not None:
             reply = reply.model_copy(update={"soap": hint})
-    response = _reply(reply, rejected.status)
+    # Over SOAP, a message the endpoint understood but refused is answered with the WSDL's own output
+    # (ResponseMessage with Result FAILED) in HTTP 200, as generated clients expect; authentication,
+    # size, unknown service and "not stored" keep their HTTP status.
+    status = 200 if route == "soap" and rejected.status in (400, 422, 500) else rejected.status
+    response = _reply(reply, status)
     if rejected.status == 401:
         response.headers["WWW-Authenticate"] = REALM
     return response

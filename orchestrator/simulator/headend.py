@@ -81,6 +81,18 @@ CONFIRMATION = {
 # Share of normal demand left under a control when the request names no duty cycle.
 DEFAULT_FACTOR = {"thermostat": 0.5, "load_control_switch": 0.5, "water_heater": 0.0, "ev_charger": 0.5,
                   "der": 0.5, "meter": 0.9}
+def _headend_services() -> dict:
+    from orchestrator.api.soap_services import SoapService
+
+    return {s.name: s for s in (
+        SoapService("ExecuteEndDeviceControls", frozenset({"EndDeviceControls"}), "EndDeviceControls",
+                    shipped=("derms2-61968-9", "ExecuteEndDeviceControls.wsdl")),
+        SoapService("GetMeterReadings", frozenset({"GetMeterReadings"}), "MeterReadings",
+                    verbs=("Get",), message_type="RequestMessage"),
+    )}
+
+
+HEADEND_SERVICES = _headend_services()
 SCENARIOS = ("meter", "transformer", "feeder", "storm", "momentary", "nested", "last-gasp")
 
 
@@ -204,6 +216,9 @@ class HeadEndSimulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/iec", self._handle_iec)
         app.router.add_post("/soap/{service}", self._handle_iec)
+        app.router.add_post("/iec/soap/{service}", self._handle_iec)
+        app.router.add_get("/iec/soap/xsd/{folder}/{name}", self._handle_schema)
+        app.router.add_get("/iec/soap/{service}", self._handle_wsdl)
         app.router.add_get("/sim/stats", self._handle_stats)
         app.router.add_post("/sim/outage", self._handle_outage)
         app.router.add_get("/sim/devices/{mrid}", self._handle_device)
@@ -630,6 +645,24 @@ class HeadEndSimulator:
             self.powered_off[meter] += 1 if off else -1
             if self.powered_off[meter] <= 0:
                 del self.powered_off[meter]
+
+    # ------------------------------------------------------------------ WSDL of the head-end's services
+    async def _handle_wsdl(self, request: web.Request) -> web.Response:
+        from orchestrator.api.soap_services import render_wsdl
+
+        service = HEADEND_SERVICES.get(request.match_info["service"])
+        if service is None or "wsdl" not in {k.lower() for k in request.query}:
+            raise web.HTTPNotFound(text=f"GET /iec/soap/<{'|'.join(HEADEND_SERVICES)}>?wsdl\n")
+        return web.Response(body=render_wsdl(service, str(request.url.origin())), content_type="text/xml",
+                            charset="utf-8")
+
+    async def _handle_schema(self, request: web.Request) -> web.Response:
+        from orchestrator.api.soap_services import schema_file
+
+        path = schema_file(request.match_info["folder"], request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound(text="no such schema\n")
+        return web.Response(body=path.read_bytes(), content_type="text/xml", charset="utf-8")
 
     # ------------------------------------------------------------------ control API (tests, demo)
     async def _handle_stats(self, request: web.Request) -> web.Response:
