@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from prometheus_client import Counter, Histogram
+
 from orchestrator import topics
 from orchestrator.core.campaigns import Campaign, CampaignState, device_offsets, parse_targets, resolve_targets
 from orchestrator.core.dispatch import DispatchEventKind, DispatchState
@@ -36,6 +38,14 @@ log = get_logger(__name__)
 MESSAGE_NS = uuid.UUID("6f3a1e0c-4d1b-5b8e-9a57-3c2d61968009")
 PUBLISH_BATCH = 20  # messages per publish call and per SENT transaction
 BUILD_AHEAD_BYTES = 256 * 2**20  # first-step XML held while the dispatch records are being written
+
+DISPATCH_MESSAGES = Counter("orchestrator_dispatch_messages_total", "EndDeviceControls messages published",
+                            ["kind"])  # start | cancel
+DISPATCH_SKIPPED = Counter("orchestrator_dispatch_skipped_devices_total", "Devices skipped at dispatch time",
+                           ["reason"])  # ineligible | outage | no_headend
+DISPATCH_STEP_SECONDS = Histogram("orchestrator_dispatch_step_seconds",
+                                  "From a start/ramp job to the step's last EndDeviceControls published",
+                                  buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600))
 
 TopologyLoader = Callable[[], Awaitable[TopologyView]]
 OutageLookup = Callable[[], Awaitable[set[str]]]
@@ -160,6 +170,9 @@ class Dispatcher:
             plan = DispatchPlan(eligible=len(eligible), skipped_ineligible=len(res.ineligible) + len(no_headend),
                                 skipped_outage=len(res.in_outage),
                                 steps=(len(eligible) + step_size - 1) // step_size if eligible else 0)
+            DISPATCH_SKIPPED.labels(reason="ineligible").inc(len(res.ineligible))
+            DISPATCH_SKIPPED.labels(reason="no_headend").inc(len(no_headend))
+            DISPATCH_SKIPPED.labels(reason="outage").inc(len(res.in_outage))
         else:
             steps = await self.store.steps(c.id)
             roll = await self.store.rollup(c.id)
@@ -232,6 +245,10 @@ class Dispatcher:
 
     async def send_step(self, campaign_id: str, step: int) -> int:
         """Publish the PENDING messages of one ramp step; DISPATCHING → ACTIVE after the last step."""
+        with DISPATCH_STEP_SECONDS.time():
+            return await self._send_step(campaign_id, step)
+
+    async def _send_step(self, campaign_id: str, step: int) -> int:
         async with self._lock(campaign_id):
             c, program = await self._campaign(campaign_id)
             if c.state is not CampaignState.DISPATCHING:
@@ -289,6 +306,7 @@ class Dispatcher:
                 now = self.clock()
                 marking = asyncio.ensure_future(self.store.mark_sent(c.id, chunk, now, now + reply_timeout))
                 published += len(records)
+                DISPATCH_MESSAGES.labels(kind="start").inc(len(records))
             await marking
         finally:
             for task in (reading, marking):
@@ -367,6 +385,7 @@ class Dispatcher:
                 mid = message_id(c.id, "cancel", 0, headend, seq)
                 rows = [(mid, d, headend, now, None) for d in part]
                 await self.publisher.publish(self._messages(c, program, rows, verb_kind="cancel", cancel=True))
+                DISPATCH_MESSAGES.labels(kind="cancel").inc()
                 await self.store.transition_all(c.id, live, DispatchState.CANCELLED, DispatchEventKind.CANCEL, now,
                                                 devices=part, message_id=mid, detail=reason or "event cancelled")
                 sent += 1

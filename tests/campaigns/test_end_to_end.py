@@ -12,7 +12,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import aiohttp
-import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
