@@ -215,4 +215,6 @@ async def start_campaigns(settings, engine, publisher, url: str, stack) -> Event
         scheduler.start()
         stack.callback(scheduler.shutdown)
     await dispatcher.resume()
+    if scheduler is not None:
+        await scheduler.recover()
     return EventService(store, programs, topology, dispatcher, scheduler)

@@ -100,6 +100,39 @@ class CampaignScheduler:
         return [(j.id, j.next_run_time) for j in self._scheduler.get_jobs()
                 if campaign_id is None or j.id.split(":", 1)[0] == campaign_id]
 
+    async def recover(self) -> list[str]:
+        """After a start: put back what a crash may have lost, returning the campaigns touched.
+
+        A date job leaves the job store when it fires, so a process that died while running it
+        lost it: a SCHEDULED campaign without jobs gets them again (a start already due runs at
+        once); a DISPATCHING campaign re-sends its PENDING steps that have no ramp job waiting (same
+        MessageIDs); a campaign under way without an end job gets it back.
+        """
+        from orchestrator.core.campaigns import CampaignState
+
+        touched: list[str] = []
+        store, programs = self.dispatcher.store, self.dispatcher.programs
+        for c in await store.in_states([CampaignState.SCHEDULED, CampaignState.DISPATCHING, CampaignState.ACTIVE]):
+            program = programs.get(c.program)
+            if program is None:
+                log.error("campaign of an unknown program left as it is", campaign=c.id, program=c.program)
+                continue
+            jobs = {job_id.split(":", 1)[1] for job_id, _ in self.jobs(c.id)}
+            if c.state is CampaignState.SCHEDULED and "start" not in jobs:
+                self.schedule(c, program)
+                touched.append(c.id)
+                continue
+            if "end" not in jobs:
+                self._add(f"{c.id}:end", c.end + timedelta(minutes=program.randomisation.end_minutes), c.id, "end")
+                touched.append(c.id)
+            if c.state is CampaignState.DISPATCHING:
+                waiting = {int(j.rsplit(":", 1)[1]) for j in jobs if j.startswith("ramp:")}
+                for step in await store.steps(c.id):
+                    if step not in waiting:
+                        await self.dispatcher.send_step(c.id, step)
+                touched.append(c.id)
+        return sorted(set(touched))
+
     async def run(self, campaign_id: str, action: str, step: int = 0) -> None:
         try:
             if action == "start":

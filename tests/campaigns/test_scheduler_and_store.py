@@ -129,3 +129,41 @@ async def test_campaign_migration_goes_down_and_up_again(tmp_path):
     names = set(sa.inspect(engine).get_table_names())
     engine.dispose()
     assert {"program", "campaign", "dispatch_record", "audit_log"} <= names
+
+
+async def test_jobs_lost_in_a_crash_are_recovered_on_start(tmp_path):
+    """A date job leaves the job store when it fires: a crash while it ran loses it."""
+    from orchestrator.dispatcher import Dispatcher
+
+    settings = Settings(data_dir=tmp_path, http_port=0, programs_dir=PROGRAMS)
+    await upgrade_async(settings.catalogue_url)
+    engine = make_engine(settings.catalogue_url)
+    sessions = sessionmaker(engine)
+    topology = TopologyStore(sessions)
+    await topology.import_rows(fleet_rows(12))
+    store = CampaignStore(sessions)
+    now = datetime.now(timezone.utc)
+    due = Campaign(id="ev-due", program="water-heater-shed", targets=("device:WA0000001",), start=now - timedelta(minutes=1),
+                   end=now + timedelta(minutes=30), state=CampaignState.SCHEDULED, created_at=now, updated_at=now)
+    half = Campaign(id="ev-half", program="water-heater-shed", targets=("feeder:F12",), start=now,
+                    end=now + timedelta(minutes=30), state=CampaignState.SCHEDULED, created_at=now, updated_at=now)
+    await store.create(due, "op")
+    await store.create(half, "op")
+
+    class Down:
+        async def publish(self, records):
+            raise AssertionError("nothing may be published before the crash")
+
+    # ev-half: records written and DISPATCHING, then the process died before publishing
+    await Dispatcher(store, load_programs([PROGRAMS]), topology.load_view, Down()).prepare("ev-half")
+    await engine.dispose()
+    async with AsyncExitStack() as stack:
+        running = await start(settings, stack)
+        store = running.context.events.store
+        deadline = time.monotonic() + 30
+        while {(await store.get(i)).state for i in ("ev-due", "ev-half")} != {CampaignState.ACTIVE}:
+            assert time.monotonic() < deadline, "lost jobs were not recovered"
+            await asyncio.sleep(0.2)
+        assert (await store.rollup("ev-half"))["SENT"] == 12 and (await store.rollup("ev-due"))["SENT"] == 1
+        jobs = running.context.events.scheduler.jobs()
+        assert sorted(j for j, _ in jobs) == ["ev-due:end", "ev-half:end"]
