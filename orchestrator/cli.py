@@ -37,6 +37,8 @@ app.add_typer(readings_app, name="readings")
 app.add_typer(masterdata_app, name="masterdata")
 from orchestrator.commands.outage import app as outage_app, oms_app  # noqa: E402
 app.add_typer(outage_app, name="outage")
+from orchestrator.commands.rollup import app as rollup_app  # noqa: E402
+app.add_typer(rollup_app, name="rollup")
 app.add_typer(oms_app, name="oms")
 
 try:  # the IEC wire layer has its own commands (validate, roundtrip, convert)

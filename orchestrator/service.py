@@ -85,11 +85,13 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     masterdata = wire_masterdata(settings, engine, dead_letters)
     from orchestrator.oms.wiring import wire_outages  # outage detector topology, outage store, OMS delivery
     outages = await wire_outages(settings, engine)
+    from orchestrator.correlation.wiring import wire_correlation  # correlator, dispatch progress, clock ticks
+    correlation = await wire_correlation(settings, engine)
 
     runtime: EmbeddedRuntime | None = None
     if settings.runtime == "embedded":
         runtime = EmbeddedRuntime(settings.data_dir / "runtime.db", batch_size=settings.embedded_batch_size)
-        for p in outages.bind(default_processors()):
+        for p in correlation.bind(outages.bind(default_processors())):
             runtime.add_processor(p)
         for s in default_sinks(dead_letters):
             runtime.add_sink(s)
@@ -97,11 +99,15 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
             runtime.add_sink(s)
         for s in outages.sinks:
             runtime.add_sink(s)
+        for s in correlation.sinks:
+            runtime.add_sink(s)
         headend_client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime)
         runtime.add_sink(headend_client.sink())
         stack.push_async_callback(headend_client.close)  # after runtime.stop: no batch is left sending
         await runtime.start()
         stack.push_async_callback(runtime.stop)
+        correlation.start_clock(runtime)
+        stack.push_async_callback(correlation.stop)
         publisher = runtime
     else:
         publisher = KafkaPublisher(settings.kafka_bootstrap, settings.kafka_topic_prefix)
@@ -117,6 +123,7 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     context.outages = outages.store
     await outages.start(publisher)
     stack.push_async_callback(outages.stop)
+    context.dispatch_progress = correlation.store
     runner = web.AppRunner(create_app(context), access_log=None)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)

@@ -28,6 +28,7 @@ class AppContext:
     health_checks: dict[str, Any] = field(default_factory=dict)
     headends: Any = None  # store.headends.HeadendStore: credentials of the IEC endpoint's senders
     events: Any = None  # campaign_service.EventService: programs, events, dispatch records (operator API)
+    dispatch_progress: Any = None  # correlation.store.DispatchProgressStore: dispatch records, rollups
     readings: Any = None  # store.readings.ReadingStore: meter readings and measured reduction
     masterdata: Any = None  # masterdata.MasterData: customer data sync and switching
     outages: Any = None  # store.outages.OutageStore: outage records and OMS deliveries
@@ -75,4 +76,6 @@ def create_app(ctx: AppContext) -> web.Application:
     readings_api.register(app)
     from orchestrator.api import outages as outages_api
     outages_api.register(app)
+    from orchestrator.api import rollups as rollups_api
+    rollups_api.register(app)
     return app

@@ -51,3 +51,49 @@ async def tick_forever(publisher, interval_s: float) -> None:
         except Exception as exc:  # a failed tick is replaced by the next one
             log.warning("clock tick not published", error=str(exc))
         await asyncio.sleep(interval_s)
+
+
+def progress_sinks(engine) -> list:
+    """The sink writing ``dispatch.updates`` into the dispatch progress table (both runtimes)."""
+    from orchestrator.correlation.store import DispatchProgressStore
+    from orchestrator.store.db import sessionmaker
+
+    return [DispatchProgressStore(sessionmaker(engine)).sink()]
+
+
+class Correlation:
+    """What ``service.start`` wires: the bound correlator, the progress store and its sink, the clock."""
+
+    def __init__(self, settings: Settings, engine, topology, programs: dict[str, Program]):
+        from orchestrator.correlation.store import DispatchProgressStore
+        from orchestrator.store.db import sessionmaker
+
+        self.settings = settings
+        self.topology, self.programs = topology, programs
+        self.store = DispatchProgressStore(sessionmaker(engine))
+        self.sinks = [self.store.sink()]
+        self._clock: asyncio.Task | None = None
+
+    def bind(self, processors: list[Processor]) -> list[Processor]:
+        return correlator.bind(processors, self.topology, self.programs,
+                               default_kw=self.settings.correlation_default_device_kw,
+                               hold_s=self.settings.correlation_hold_s)
+
+    def start_clock(self, runtime) -> None:
+        """Embedded runtime: tick ``clock.ticks`` so deadlines are swept (passed ones fire at once)."""
+        if self.settings.correlation_tick_s > 0:
+            self._clock = asyncio.create_task(tick_forever(runtime, self.settings.correlation_tick_s),
+                                              name="correlation-clock")
+
+    async def stop(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+            await asyncio.gather(self._clock, return_exceptions=True)
+
+
+async def wire_correlation(settings: Settings, engine) -> Correlation:
+    from orchestrator.store.db import sessionmaker
+    from orchestrator.store.topology import TopologyStore
+
+    topology = await TopologyStore(sessionmaker(engine)).load_view()
+    return Correlation(settings, engine, topology, programs_of(settings))

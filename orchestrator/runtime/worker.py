@@ -26,6 +26,8 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
 
         upgrade(settings.catalogue_url)
         sinks = default_sinks(DeadLetterStore(sessionmaker(make_engine(settings.catalogue_url))))
+        from orchestrator.correlation.wiring import progress_sinks  # dispatch.updates → dispatch progress
+        sinks += progress_sinks(make_engine(settings.catalogue_url))
         from orchestrator.headend.wiring import kafka_sinks  # the head-end client; replies go back to Kafka
         sinks += kafka_sinks(settings, make_engine(settings.catalogue_url))
         sinks += _outage_sinks(settings)

@@ -4,3 +4,4 @@ from orchestrator.store import headends  # noqa: F401,E402
 from orchestrator.store import masterdata, readings  # noqa: F401,E402
 from orchestrator.store import campaigns  # noqa: F401,E402
 from orchestrator.store import users  # noqa: F401,E402
+from orchestrator.correlation import store as _correlation_store  # noqa: F401,E402
