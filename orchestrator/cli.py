@@ -35,6 +35,10 @@ app.add_typer(event_app, name="event")
 from orchestrator.commands.readings import app as readings_app, masterdata_app  # noqa: E402
 app.add_typer(readings_app, name="readings")
 app.add_typer(masterdata_app, name="masterdata")
+from orchestrator.commands.token import app as token_app, audit_app, user_app  # noqa: E402
+app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
 from orchestrator.commands.outage import app as outage_app, oms_app  # noqa: E402
 app.add_typer(outage_app, name="outage")
 from orchestrator.commands.rollup import app as rollup_app  # noqa: E402

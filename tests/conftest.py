@@ -87,6 +87,14 @@ def postgres_url(postgres_server: str) -> str:
     return postgres_server.rsplit("/", 1)[0] + f"/{name}"
 
 
+@pytest.fixture(autouse=True)
+def _open_operator_api(monkeypatch):
+    """The operator API and console require a token or login by default (``auth_required``).
+    Tests that are not about access control run with it off, as before it existed; tests/auth and
+    tests/console pass ``auth_required=True`` explicitly."""
+    monkeypatch.setenv("ORCHESTRATOR_AUTH_REQUIRED", "false")
+
+
 def pytest_collection_modifyitems(config, items):
     # Tests that need a service carry its marker, so `-m "not kafka"` works as expected.
     for item in items:

@@ -31,6 +31,7 @@ class AppContext:
     dispatch_progress: Any = None  # correlation.store.DispatchProgressStore: dispatch records, rollups
     readings: Any = None  # store.readings.ReadingStore: meter readings and measured reduction
     masterdata: Any = None  # masterdata.MasterData: customer data sync and switching
+    users: Any = None  # store.users.UserStore: operator users, API tokens, audit log (auth.wiring.attach)
     outages: Any = None  # store.outages.OutageStore: outage records and OMS deliveries
 
 
@@ -78,4 +79,6 @@ def create_app(ctx: AppContext) -> web.Application:
     outages_api.register(app)
     from orchestrator.api import rollups as rollups_api
     rollups_api.register(app)
+    from orchestrator.auth import wiring as auth_wiring  # access control + console; keep it last
+    auth_wiring.register(app, ctx)
     return app

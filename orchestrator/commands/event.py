@@ -56,9 +56,11 @@ def parse_start(text: str, now: datetime | None = None) -> datetime:
 def _call(url: str | None, method: str, path: str, body: dict | None = None) -> Any:
     base = (url or os.environ.get("ORCHESTRATOR_API_URL") or "http://127.0.0.1:8080").rstrip("/")
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json", "Accept": "application/json",
-                                          "X-Operator": os.environ.get("USER", "operator")})
+    headers = {"Content-Type": "application/json", "Accept": "application/json",
+               "X-Operator": os.environ.get("USER", "operator")}
+    if os.environ.get("ORCHESTRATOR_API_TOKEN"):  # `orchestrator token create`; the server names the actor
+        headers["Authorization"] = f"Bearer {os.environ['ORCHESTRATOR_API_TOKEN']}"
+    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
             return json.loads(resp.read() or b"null")

@@ -137,6 +137,11 @@ class UserStore:
     def __init__(self, sessions: async_sessionmaker):
         self._sessions = sessions
 
+    @property
+    def sessions(self) -> async_sessionmaker:
+        """The catalogue's session factory (the console's read-only queries share it)."""
+        return self._sessions
+
     # ------------------------------------------------------------------ users
     async def add_user(self, name: str, role: Role, password: str) -> UserInfo:
         _check_name(name, "user")

@@ -1,0 +1,162 @@
+"""REST for access control: the audit log (viewer) and API tokens (admin), under /api/v1."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from orchestrator.api.openapi import Param, spec
+from orchestrator.api.problems import problem
+from orchestrator.auth.middleware import AUTH, PRINCIPAL
+from orchestrator.store.models import utcnow
+from orchestrator.store.users import Principal, Role, UserError, UserStore
+
+API = "/api/v1"
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    detail: dict
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    next: int | None = Field(None, description="pass as before_id for the next (older) page")
+
+
+class Token(BaseModel):
+    name: str
+    role: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    status: str
+
+
+class TokenList(BaseModel):
+    items: list[Token]
+
+
+class CreateToken(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field(pattern="^(viewer|operator|admin)$")
+    expires_in_days: int | None = Field(None, ge=1, le=3650)
+
+
+class CreatedToken(Token):
+    token: str = Field(description="the secret; shown once, store it now")
+
+
+def _users(request: web.Request) -> UserStore:
+    users = request.app[AUTH].users
+    if users is None:
+        raise web.HTTPServiceUnavailable(text="access control is not configured in this process")
+    return users
+
+
+def _actor(request: web.Request) -> Principal:
+    return request.get(PRINCIPAL) or Principal("anonymous", Role.ADMIN, "open")
+
+
+def _time(request: web.Request, name: str) -> datetime | None:
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise web.HTTPBadRequest(text=f"{name} must be an ISO 8601 date-time") from None
+    if value.tzinfo is None:
+        raise web.HTTPBadRequest(text=f"{name} needs a UTC offset")
+    return value
+
+
+def _int(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise web.HTTPBadRequest(text=f"{name} must be an integer") from None
+    if not lo <= value <= hi:
+        raise web.HTTPBadRequest(text=f"{name} must be between {lo} and {hi}")
+    return value
+
+
+def _json(model: BaseModel, status: int = 200) -> web.Response:
+    return web.Response(text=model.model_dump_json(), status=status, content_type="application/json")
+
+
+async def list_audit(request: web.Request) -> web.Response:
+    limit = _int(request, "limit", 100, 1, 1000)
+    rows = await _users(request).audit_entries(
+        actor=request.query.get("actor"), entity=request.query.get("entity"), since=_time(request, "since"),
+        until=_time(request, "until"), before_id=_int(request, "before_id", None, 1, 2**62), limit=limit)
+    return _json(AuditPage(items=[AuditEntry.model_validate(r) for r in rows],
+                           next=rows[-1]["id"] if len(rows) == limit else None))
+
+
+async def list_tokens(request: web.Request) -> web.Response:
+    now = utcnow()
+    return _json(TokenList(items=[Token.model_validate(t.to_json(now)) for t in await _users(request).tokens()]))
+
+
+async def create_token(request: web.Request) -> web.Response:
+    try:
+        cmd = CreateToken.model_validate_json(await request.text())
+    except ValueError as exc:
+        errors = getattr(exc, "errors", lambda: [{"loc": (), "msg": str(exc)}])()
+        first = errors[0]
+        return problem(422, "Invalid request body", f"{'.'.join(map(str, first['loc']))}: {first['msg']}".lstrip(": "))
+    users, actor = _users(request), _actor(request)
+    expires = utcnow() + timedelta(days=cmd.expires_in_days) if cmd.expires_in_days else None
+    try:
+        secret = await users.create_token(cmd.name, Role.parse(cmd.role), created_by=actor.name, expires_at=expires)
+    except UserError as exc:
+        return problem(409 if "exists" in str(exc) else 422, "Token not created", str(exc))
+    await users.audit(actor.name, "token", cmd.name, "create", {"role": cmd.role, "expires_at": expires})
+    info = await users.token(cmd.name)
+    assert info is not None
+    return _json(CreatedToken(**info.to_json(utcnow()), token=secret), 201)
+
+
+async def revoke_token(request: web.Request) -> web.Response:
+    users, actor, name = _users(request), _actor(request), request.match_info["name"]
+    try:
+        await users.revoke_token(name)
+    except UserError as exc:
+        return problem(404 if "unknown" in str(exc) else 409, "Token not revoked", str(exc))
+    await users.audit(actor.name, "token", name, "revoke", {})
+    info = await users.token(name)
+    assert info is not None
+    return _json(Token.model_validate(info.to_json(utcnow())))
+
+
+def register(app: web.Application) -> None:
+    doc = spec(app)
+    routes = [
+        ("GET", "/audit", list_audit, "Audit log, newest first (who, when, what, from where)", None, AuditPage, 200,
+         (Param("actor"), Param("entity"), Param("since", description="ISO 8601, inclusive"),
+          Param("until", description="ISO 8601, exclusive"), Param("before_id", type="integer"),
+          Param("limit", type="integer")), (400, 401, 403)),
+        ("GET", "/tokens", list_tokens, "API tokens (admin); secrets are never shown again", None, TokenList, 200,
+         (), (401, 403)),
+        ("POST", "/tokens", create_token, "Create an API token (admin); the secret is in this answer only",
+         CreateToken, CreatedToken, 201, (), (401, 403, 409)),
+        ("DELETE", "/tokens/{name}", revoke_token, "Revoke an API token (admin)", None, Token, 200, (),
+         (401, 403, 404, 409)),
+    ]
+    for method, path, handler, summary, req, resp, status, params, errors in routes:
+        app.router.add_route(method, API + path, handler)
+        doc.add(API + path, method, summary=summary, tag="access", request=req, response=resp, status=status,
+                params=params, errors=errors)
