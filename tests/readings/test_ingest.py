@@ -159,3 +159,37 @@ async def _view(settings) -> bool:
         return row is not None
     finally:
         await engine.dispose()
+
+
+async def _merge(url: str) -> None:
+    await upgrade_async(url)
+    engine = make_engine(url)
+    store = ReadingStore(engine)
+    t0 = int(DAY.timestamp())
+    # One interval at a time, as a head-end sends them, then a correction with a quality flag.
+    await store.insert_many([("M1", rt.KWH_15MIN_DELIVERED, t0 + 900, 0.5, None)])
+    await store.insert_many([("M1", rt.KWH_15MIN_DELIVERED, t0 + 1800, 0.75, None),
+                             ("M1", rt.KWH_15MIN_DELIVERED, t0 + 86400, 2.0, None)])  # last slot of the day
+    await store.insert_many([("M1", rt.KWH_15MIN_DELIVERED, t0 + 900, 0.6, "2.7.1")])
+    # Off-boundary and non-interval readings are kept one by one.
+    await store.insert_many([("M1", rt.KWH_15MIN_DELIVERED, t0 + 1000, 9.9, None),
+                             ("M1", rt.KWH_REGISTER_DELIVERED, t0 + 1800, 1234.5, None)])
+    rows = await store.readings("M1", start=DAY, end=DAY + timedelta(days=1))
+    assert [(int(r.at.timestamp()) - t0, r.reading_type == rt.KWH_15MIN_DELIVERED, r.value, r.quality)
+            for r in rows] == [(900, True, 0.6, "2.7.1"), (1000, True, 9.9, None), (1800, False, 1234.5, None),
+                               (1800, True, 0.75, None), (86400, True, 2.0, None)]
+    assert await store.count() == 5
+    latest = await store.latest_before("M1", rt.KWH_15MIN_DELIVERED, DAY + timedelta(hours=12))
+    assert (int(latest.at.timestamp()) - t0, latest.value) == (1800, 0.75)
+    series = await store.series(["M1", "M2"], rt.KWH_15MIN_DELIVERED, start=DAY, end=DAY + timedelta(minutes=30))
+    assert series == {"M1": {t0 + 900: 0.6, t0 + 1000: 9.9, t0 + 1800: 0.75}, "M2": {}}
+    await engine.dispose()
+
+
+async def test_partial_days_merge_sqlite(tmp_path):
+    await _merge(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+
+
+@pytest.mark.postgres
+async def test_partial_days_merge_postgres(postgres_url):
+    await _merge(postgres_url)

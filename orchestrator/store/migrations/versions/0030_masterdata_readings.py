@@ -1,4 +1,4 @@
-"""master data (pending changes, message log, switching reads), meter readings, end device name
+"""master data (pending changes, message log, switching reads), meter readings (per reading and per day), end device name
 
 Revision ID: 0030
 Revises: 0002
@@ -50,10 +50,16 @@ def upgrade() -> None:
                     sa.Column("quality", sa.String(40)),
                     sa.PrimaryKeyConstraint("device", "reading_type", "ts", name="pk_meter_reading"),
                     sqlite_with_rowid=False)
+    op.create_table("meter_reading_day", sa.Column("device", sa.String(100), nullable=False),
+                    sa.Column("reading_type", sa.String(80), nullable=False),
+                    sa.Column("day", sa.Integer(), nullable=False), sa.Column("vals", sa.LargeBinary(), nullable=False),
+                    sa.Column("n", sa.Integer(), nullable=False), sa.Column("qualities", sa.Text()),
+                    sa.PrimaryKeyConstraint("device", "reading_type", "day", name="pk_meter_reading_day"),
+                    sqlite_with_rowid=False)
 
 
 def downgrade() -> None:
-    for table in ("meter_reading", "switching_read", "masterdata_log", "masterdata_pending"):
+    for table in ("meter_reading_day", "meter_reading", "switching_read", "masterdata_log", "masterdata_pending"):
         op.drop_table(table)
     with op.batch_alter_table("end_device") as batch:
         batch.drop_index("ix_end_device_name")
