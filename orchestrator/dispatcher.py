@@ -27,7 +27,8 @@ from orchestrator import topics
 from orchestrator.core.campaigns import Campaign, CampaignState, device_offsets, parse_targets, resolve_targets
 from orchestrator.core.dispatch import DispatchEventKind, DispatchState
 from orchestrator.core.programs import Program, ProgramKind
-from orchestrator.core.topology import TopologyView
+from orchestrator.core.topology import TargetKind, TopologyView
+from orchestrator.der_dispatch import build_der_group_dispatches, dispatch_mrid
 from orchestrator.iec import DemandResponseSettings, EndDeviceControl, build_end_device_controls
 from orchestrator.logs import get_logger
 from orchestrator.processors.base import Record
@@ -121,6 +122,7 @@ class Dispatcher:
         self._locks: dict[str, asyncio.Lock] = {}
         # Step 0 rows by message, kept from ``prepare`` so the first send need not read them back.
         self._prepared: dict[str, dict[str, list[tuple]]] = {}
+        self._group_plan: dict[str, dict[str, tuple[str, float]]] = {}  # DER group messages: (group, kW)
         self._ready: dict[str, dict[str, Record]] = {}  # step 0 messages built while the records were written
 
     def _lock(self, campaign_id: str) -> asyncio.Lock:
@@ -152,7 +154,8 @@ class Dispatcher:
             eligible = sorted((view.devices[d].headend, d) for d in res.eligible if view.devices[d].headend)
             no_headend = [d for d in res.eligible if not view.devices[d].headend]
             step_size = program.ramp.step_devices if program.ramp else max(len(eligible), 1)
-            pending = self._pending(c, program, eligible, step_size)
+            groups = self._der_groups(c, program, view, [d for _, d in eligible])
+            pending = self._pending(c, program, eligible, step_size, groups)
             first: dict[str, list[tuple]] = {}
             for step, mid, device, headend, start_at, end_at in pending:
                 if step == 0:
@@ -187,13 +190,37 @@ class Dispatcher:
                  skipped_ineligible=plan.skipped_ineligible, skipped_outage=plan.skipped_outage)
         return plan
 
+    def _der_groups(self, c: Campaign, program: Program, view: TopologyView,
+                    devices: Sequence[str]) -> dict[str, str] | None:
+        """For a program dispatched per DER group: each device's group (the first target group it is in),
+        and each message's (group, kW) remembered for building DERGroupDispatches."""
+        if not (program.der and program.der.dispatch_via == "der_group"):
+            return None
+        target_groups = [t.id for t in parse_targets(c.targets) if t.kind is TargetKind.GROUP]
+        out = {}
+        for d in devices:
+            out[d] = next((g for g in target_groups if g in view.devices[d].groups), target_groups[0])
+        pct = c.setpoint_percent if c.setpoint_percent is not None else program.der.default_percent
+        plan: dict[str, tuple[str, float]] = {}
+        for d, g in out.items():
+            mid = message_id(c.id, f"group:{g}", 0, view.devices[d].headend or "", 0)
+            group, kw = plan.get(mid, (g, 0.0))
+            plan[mid] = (group, kw + (view.devices[d].rated_kw or 0.0) * pct / 100)
+        self._group_plan.setdefault(c.id, {}).update(plan)
+        return out
+
     def _pending(self, c: Campaign, program: Program, eligible: list[tuple[str, str]],
-                 step_size: int) -> list[tuple]:
+                 step_size: int, groups: dict[str, str] | None = None) -> list[tuple]:
         """(step, message_id, device, headend, start, end) of every device to control, in send order."""
         rnd = program.randomisation
         count: dict[tuple[int, str], int] = {}
         out: list[tuple] = []
         mid = ""
+        if groups is not None:  # one DERGroupDispatches per (head-end, group); the group acts as a whole
+            for headend, device in eligible:
+                out.append((0, message_id(c.id, f"group:{groups[device]}", 0, headend, 0), device, headend,
+                            c.start, c.end))
+            return out
         for i, (headend, device) in enumerate(eligible):
             step = i // step_size
             key = (step, headend)
@@ -296,6 +323,8 @@ class Dispatcher:
                 rows = await reading
                 if k + 1 < len(chunks):
                     reading = asyncio.ensure_future(read(chunks[k + 1]))
+                if program.der and program.der.dispatch_via == "der_group":
+                    await self._ensure_group_plan(c, program, rows)
                 prebuilt = [ready.pop(m) for m in chunk if m in ready]
                 built = {p.header("message_id") for p in prebuilt}
                 todo = [r for r in rows if r[0] not in built] if built else rows
@@ -314,6 +343,14 @@ class Dispatcher:
                     task.cancel()
         return published
 
+    async def _ensure_group_plan(self, c: Campaign, program: Program, rows: Sequence[tuple]) -> None:
+        """After a restart the (group, kW) of DER group messages is rebuilt from the topology."""
+        known = self._group_plan.get(c.id, {})
+        if all(r[0] in known for r in rows):
+            return
+        view = await self.topology()
+        self._der_groups(c, program, view, [r[1] for r in rows if r[1] in view.devices])
+
     def _messages(self, c: Campaign, program: Program, rows: Sequence[tuple], *, verb_kind: str,
                   cancel: bool = False) -> list[Record]:
         records: list[Record] = []
@@ -325,6 +362,18 @@ class Dispatcher:
                 end += 1
             group = rows[start:end]
             headend = group[0][2]
+            der_group = self._group_plan.get(c.id, {}).get(mid) if not cancel else None
+            if der_group is not None:
+                xml = build_der_group_dispatches(
+                    dispatch_mrid=dispatch_mrid(c.id, headend, der_group[0]), group=der_group[0], kw=der_group[1],
+                    start=c.start, minutes=max(1, round(c.duration.total_seconds() / 60)),
+                    mode=program.der.mode if program.der else "export_limit", message_id=mid, source=self.source,
+                    reply_address=self.reply_address, async_reply=self.async_reply, timestamp=self.clock())
+                records.append(Record(topics.EDC_OUTBOUND, headend, xml,
+                                      (("noun", "DERGroupDispatches"), ("campaign", c.id), ("message_id", mid),
+                                       ("kind", verb_kind), ("devices", str(len(group))))))
+                start = end
+                continue
             xml = build_end_device_controls(
                 controls_for(program, c, group, source=self.source, cancel=cancel), message_id=mid,
                 correlation_id=mid, source=self.source, timestamp=self.clock(), reply_address=self.reply_address,

@@ -156,6 +156,12 @@ def check_constraints(program: Program, campaign: Campaign, *, now: datetime, se
             out.append(ConstraintViolation("unknown_price_level", f"price level {campaign.level} is not a tier of "
                                                                   f"program {pid} (tiers: "
                                                                   f"{', '.join(map(str, levels))})"))
+    if program.der is not None and program.der.dispatch_via == "der_group":
+        others = [t for t in campaign.targets if not t.startswith("group:")]
+        if others:
+            out.append(ConstraintViolation(
+                "der_group_targets", f"program {pid} dispatches per DER group; targets must be group:NAME, "
+                                     f"not {', '.join(others)}"))
     for o in overlaps:
         if o.priority >= campaign.priority:
             out.append(ConstraintViolation(

@@ -48,7 +48,7 @@ async def test_programs_are_listed_and_unknown_ones_are_404(api):
     _, http = api
     async with http.get("/api/v1/programs") as r:
         ids = [p["id"] for p in (await r.json())["items"]]
-    assert ids == sorted(ids) and "ac-cycling" in ids and len(ids) == 6
+    assert ids == sorted(ids) and "ac-cycling" in ids and len(ids) == 7
     async with http.get("/api/v1/programs/critical-peak-pricing") as r:
         assert (await r.json())["price"]["tiers"][2] == {"level": 3, "name": "critical", "price": 0.95}
     async with http.get("/api/v1/programs/nope") as r:

@@ -214,3 +214,41 @@ async def test_cancel_during_the_event_restores_only_devices_that_may_have_acted
     assert rows["D4"]["state"] == "REJECTED"
     assert {rows[f"D{i}"]["state"] for i in range(4)} == {"CANCELLED"}
     assert rows["D0"]["cause_message_id"] == cancels[0].header("message_id") and rows["D0"]["detail"] == "storm"
+
+
+async def test_der_group_program_sends_one_der_group_dispatch_per_head_end_and_group(harness):
+    program = "der-group-export-limit"
+    view = TopologyView(transformer_feeder={"T1": "F1"}, feeder_substation={"F1": "S1"})
+    for i in range(6):
+        view.add(DevicePlacement(device=f"PV{i}", kind=DeviceKind.DER, headend=f"hes-{i % 2}", vendor="standard",
+                                 usage_point=f"UP{i}", transformer="T1", feeder="F1", substation="S1",
+                                 programs=frozenset({program}), rated_kw=5.0 + i,
+                                 groups=frozenset({"north-pv"} if i < 4 else {"south-pv"})))
+    c = Campaign(id="ev-der", program=program, targets=("group:north-pv", "group:south-pv"), start=T0,
+                 end=T0 + timedelta(hours=2), state=CampaignState.SCHEDULED, created_at=T0, updated_at=T0)
+    await harness.store.create(c, "test")
+    plan = await harness.dispatcher(view=view).start(c.id)
+    assert plan.eligible == 6
+    ns = "{http://iec.ch/TC57/2017/DERGroupDispatches#}"
+    got = {}
+    for r in harness.outbound():
+        validate_message(r.value)
+        assert r.header("noun") == "DERGroupDispatches"
+        root = etree.fromstring(r.value)
+        group = root.find(f".//{ns}EndDeviceGroup/{ns}mRID").text
+        got[(r.key, group)] = float(root.find(f".//{ns}nominalYValue").text)
+        assert root.find(f".//{ns}flowDirection").text == "reverse"
+        assert root.find(f".//{ns}timeIntervalDuration").text == "120"
+    # 40 % of the summed ratings: hes-0 north PV0+PV2 = 5+7, hes-1 north PV1+PV3 = 6+8, south PV4 / PV5
+    assert got == {("hes-0", "north-pv"): 4.8, ("hes-1", "north-pv"): 5.6, ("hes-0", "south-pv"): 3.6,
+                   ("hes-1", "south-pv"): 4.0}
+    assert (await harness.store.rollup(c.id))["SENT"] == 6
+
+
+def test_der_group_program_needs_group_targets():
+    from orchestrator.core.campaigns import check_constraints
+
+    c = Campaign(id="ev", program="der-group-export-limit", targets=("feeder:F1", "group:g"), start=T0,
+                 end=T0 + timedelta(hours=1))
+    assert [v.text for v in check_constraints(PROGRAMS["der-group-export-limit"], c, now=T0 - timedelta(hours=1))] == [
+        "program der-group-export-limit dispatches per DER group; targets must be group:NAME, not feeder:F1"]
