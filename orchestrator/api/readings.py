@@ -130,7 +130,9 @@ async def event_reduction(request: web.Request) -> web.Response:
     meters = premise_meters(view, taking_part)
     start, end = interval_window(campaign.start, campaign.end)
     try:
-        report = await measure(store, list(meters), start, end, method, tz=q.get("tz") or "UTC", excluded=excluded)
+        hours = getattr(getattr(program, "limits", None), "allowed_hours", None)
+        tz = q.get("tz") or (hours.timezone if hours is not None else "UTC")  # the program's local days
+        report = await measure(store, list(meters), start, end, method, tz=tz, excluded=excluded)
     except (ValueError, BaselineError) as exc:
         return problem(400, "Bad Request", str(exc))
     except KeyError as exc:

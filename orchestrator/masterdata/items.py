@@ -11,7 +11,8 @@ Shapes read (CIM names; ``?`` optional, ``*`` repeated):
 - ``MeterConfig/Meter*``, ``EndDeviceConfig/EndDevice*``: ``mRID?``, ``Names/name?`` (a ``Names`` whose
   ``NameType/name`` is ``HeadEnd`` names the head-end), ``serialNumber?``, ``type?`` (a device kind
   such as ``thermostat``; anything else means a meter), ``EndDeviceInfo/AssetModel/Manufacturer/Names/name?``
-  (vendor), ``EndDeviceInfo/ratedPower?`` (kW), ``UsagePoint/mRID?`` (installed at),
+  (vendor), ``EndDeviceInfo/ratedPower?`` (kW), ``UsagePoint/mRID?`` (installed at), ``Names`` whose
+  ``NameType/name`` is ``EndDeviceGroup`` (group memberships, added),
   ``ConfigurationEvents/effectiveDateTime?``.
 - ``UsagePointConfig/UsagePoint*``: ``mRID?``, ``Names/name?``, ``Equipments/mRID?`` (its service
   transformer), ``ConfigurationEvents/effectiveDateTime?``.
@@ -173,11 +174,12 @@ def _device(el, object_type: str) -> Item:
         except ValueError:
             raise ItemError(f"ratedPower {rated!r} is not a number") from None
         up = _child(el, "UsagePoint")
+        groups = [n for n, t in _names(el) if (t or "").lower() in ("group", "enddevicegroup")]
         fields = {"serial_number": _text(el, "serialNumber"), "kind": kind, "headend": headend,
                   "vendor": _plain_name(_child(el, "EndDeviceInfo", "AssetModel", "Manufacturer"))
                   if _child(el, "EndDeviceInfo", "AssetModel", "Manufacturer") is not None else None,
                   "rated_kw": rated_kw, "name": _plain_name(el),
-                  "usage_point": _ref(up) if up is not None else None}
+                  "usage_point": _ref(up) if up is not None else None, "groups": groups}
         return _when(_text(el, "ConfigurationEvents", "effectiveDateTime"), "effectiveDateTime"), fields
 
     ref = _ref(el)

@@ -218,6 +218,7 @@ class MasterData:
                                                                    "rated_kw", "name")})
             if up:
                 await db.link_device(s, mrid, up, at)
+            await db.add_groups(s, mrid, f.get("groups") or [])
             return
         device = await db.find_device(s, item.ref.mrid, item.ref.name, item.object_type)
         if verb == "change":
@@ -225,6 +226,7 @@ class MasterData:
             if item.ref.mrid is None:
                 values.pop("name")  # identified by name: the name is not changed
             await db.upsert_device(s, device, values)
+            await db.add_groups(s, device, f.get("groups") or [])
             if f.get("usage_point"):
                 await db.link_device(s, device, await db.find_usage_point(s, f["usage_point"].mrid,
                                                                           f["usage_point"].name), at)

@@ -86,7 +86,8 @@ from sqlalchemy import and_, delete, exists, or_, select, update  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from orchestrator.store.topology import (  # noqa: E402
-    AgreementRow, CustomerRow, DeviceLinkRow, EndDeviceRow, EnrolmentRow, TransformerRow, UsagePointRow)
+    AgreementRow, CustomerRow, DeviceLinkRow, EndDeviceRow, EnrolmentRow, GroupMemberRow, TransformerRow, UsagePointRow,
+    _upsert)
 
 
 class Rejected(Exception):
@@ -481,3 +482,10 @@ async def applied_before(s: AsyncSession, message_id: str, noun: str, verb: str)
     return bool(await s.scalar(select(exists().where(MasterDataLogRow.message_id == message_id,
                                                      MasterDataLogRow.noun == noun, MasterDataLogRow.verb == verb,
                                                      MasterDataLogRow.result.in_(("OK", "PARTIAL"))))))
+
+
+async def add_groups(s: AsyncSession, device: str, groups: list[str]) -> None:
+    """Device group memberships named in a Meter/EndDevice config (added, never removed here)."""
+    if groups:
+        await s.execute(_upsert(s.bind.dialect.name, GroupMemberRow,
+                                [{"group_name": g, "kind": "device", "member": device} for g in groups]))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from orchestrator.core.topology import Target
 from orchestrator.iec import ReplyResult, parse_message, to_xml
 from orchestrator.store.masterdata import MasterDataLogRow
 from orchestrator.store.topology import DeviceLinkRow, EndDeviceRow
@@ -84,7 +85,8 @@ async def test_full_load_then_changes_by_iec_messages(cat, shared_iec):
     devices = (f"<Meter><mRID>{METER_0F}</mRID><serialNumber>S-0F</serialNumber>"
                f"<Names><name>DNB-BA-000</name></Names><Names><name>hes-b</name><NameType><name>HeadEnd</name>"
                f"</NameType></Names></Meter>"
-               f"<Meter><mRID>dev5</mRID><Names><name>DEVICE-005</name></Names></Meter>")
+               f"<Meter><mRID>dev5</mRID><Names><name>DEVICE-005</name></Names><Names><name>north</name>"
+               f"<NameType><name>EndDeviceGroup</name></NameType></Names></Meter>")
     assert (await cat.masterdata.apply(message("create", "MeterConfig", devices))).Reply.Result is ReplyResult.OK
     assert (await cat.masterdata.apply(message("create", "EndDeviceConfig",
                                                f"<EndDevice><mRID>{SLAVE_1F}</mRID><type>water_heater</type>"
@@ -116,6 +118,7 @@ async def test_full_load_then_changes_by_iec_messages(cat, shared_iec):
     assert during.devices[METER_0F].usage_point == UP_FF and during.devices[METER_0F].transformer == "T2"
     assert during.devices[METER_0F].headend == "hes-b"
     assert during.devices[SLAVE_1F].kind.value == "water_heater"
+    assert "dev5" in (await cat.topology.load_view()).resolve(Target.parse("group:north"))
     after = await cat.topology.load_view(at=datetime(2017, 7, 14, tzinfo=utc))
     assert after.devices[METER_0F].usage_point is None
     # Re-delivery of the create is idempotent; a cancel of a device with history is refused.
