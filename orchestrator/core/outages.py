@@ -37,7 +37,7 @@ Interpretations:
 """
 from __future__ import annotations
 
-import heapq
+import bisect
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -126,13 +126,22 @@ class MeterSignal:
                    last_gasp=bool(data.get("lg", False)), via=str(data.get("via", "event")))
 
 
+_MEANINGS: dict[tuple[str, str, str | None], CanonicalEvent] = {}
+
+
 def canonical_power_fact(event: EndDeviceEvent, vendor: str | None) -> CanonicalEvent | None:
     """POWER_OFF, LAST_GASP or POWER_RESTORED for an event under its vendor's map, else None."""
-    try:
-        codes = code_map(vendor or "standard")
-    except (FileNotFoundError, OSError):
-        codes = code_map("standard")
-    meaning = codes.meaning(event.EndDeviceEventType, name=event.names[0] if event.names else None)
+    name = event.names[0] if event.names else None
+    key = (vendor or "standard", event.EndDeviceEventType, name)
+    meaning = _MEANINGS.get(key)
+    if meaning is None:
+        try:
+            codes = code_map(key[0])
+        except (FileNotFoundError, OSError):
+            codes = code_map("standard")
+        meaning = codes.meaning(event.EndDeviceEventType, name=name)
+        if meaning is not CanonicalEvent.UNKNOWN and len(_MEANINGS) < 100_000:  # unknowns keep being counted
+            _MEANINGS[key] = meaning
     if meaning in OFF_MEANINGS or meaning is CanonicalEvent.POWER_RESTORED:
         return meaning
     return None
@@ -207,7 +216,7 @@ class OutageDetector:
 
     State keys, all starting with the owner key ``O``:
 
-    - ``O|now``: the owner's event-time clock; ``O|due``: heap of [due, kind, ref]
+    - ``O|now``: the owner's event-time clock; ``O|due``: sorted list of [due, kind, ref]
     - ``O|tx``: transformers with an open document (so summaries never scan the whole state)
     - ``O|t|<transformer>``: meters out ``out`` {device: [at, lg]}, meter outages ``m``,
       the transformer outage ``o``, meters under verification ``v`` and their parent ``vp``
@@ -293,24 +302,40 @@ class OutageDetector:
         state[key] = state.get(key, 0) + n
         fx.count(name, n)
 
+    # Deadlines are one sorted list per owner: the order of arrival never shows in the state.
     def _push_due(self, state: State, owner: str, due: float, kind: str, ref: str) -> None:
-        heap = list(state.get(f"{owner}|due", []))
-        heapq.heappush(heap, [due, kind, ref])
-        state[f"{owner}|due"] = heap
+        key = f"{owner}|due"
+        pending = state.get(key)
+        if pending is None:
+            pending = []
+        bisect.insort(pending, [due, kind, ref])
+        state[key] = pending
 
     @staticmethod
-    def _cancel_due(state: State, owner: str, kind: str, ref: str) -> None:
-        """Drop a deadline that no longer matters, so state does not depend on arrival order."""
-        heap = state.get(f"{owner}|due")
-        if not heap:
+    def _cancel_due(state: State, owner: str, kind: str, ref: str, due: float | None = None) -> None:
+        """Drop a deadline that no longer matters (by position when its time is known)."""
+        key = f"{owner}|due"
+        pending = state.get(key)
+        if not pending:
             return
-        kept = [e for e in heap if not (e[1] == kind and e[2] == ref)]
-        if len(kept) != len(heap):
-            heapq.heapify(kept)
-            if kept:
-                state[f"{owner}|due"] = kept
+        if due is not None:
+            i = bisect.bisect_left(pending, [due, kind, ref])
+            if i < len(pending) and pending[i][1] == kind and pending[i][2] == ref:
+                del pending[i]
+                found = True
             else:
-                del state[f"{owner}|due"]
+                found = False
+        else:
+            found = False
+        if not found:
+            n = len(pending)
+            pending[:] = [e for e in pending if not (e[1] == kind and e[2] == ref)]
+            if len(pending) == n:
+                return
+        if pending:
+            state[key] = pending
+        else:
+            del state[key]
 
     # ---------------------------------------------------------------- clock
     def _advance(self, state: State, owner: str, now: float) -> Effects:
@@ -319,18 +344,16 @@ class OutageDetector:
         if previous is not None and now <= previous:
             return fx
         state[f"{owner}|now"] = now
-        heap = list(state.get(f"{owner}|due", []))
-        if not heap or heap[0][0] > now:
-            return fx
-        while heap and heap[0][0] <= now:
-            due, kind, ref = heapq.heappop(heap)
-            state[f"{owner}|due"] = heap
+        key = f"{owner}|due"
+        pending = state.get(key)
+        while pending and pending[0][0] <= now:
+            due, kind, ref = pending.pop(0)
+            if pending:
+                state[key] = pending
+            else:
+                del state[key]
             self._fire(state, owner, float(due), kind, ref, fx)
-            heap = list(state.get(f"{owner}|due", []))
-        if heap:
-            state[f"{owner}|due"] = heap
-        elif f"{owner}|due" in state:
-            del state[f"{owner}|due"]
+            pending = state.get(key)
         return fx
 
     def _fire(self, state: State, owner: str, due: float, kind: str, ref: str, fx: Effects) -> None:
@@ -448,7 +471,8 @@ class OutageDetector:
         for device, mo in sorted(tdoc["m"].items()):
             if mo["status"] == OutageStatus.SUSPECTED.value or not mo["notified"]:
                 del tdoc["m"][device]
-                self._cancel_due(state, owner, "m", f"{transformer}\x1f{device}")
+                self._cancel_due(state, owner, "m", f"{transformer}\x1f{device}",
+                                 mo["first"] + self.rules.momentary_window_s)
             else:
                 mo["parent"] = o["id"]
                 self._notify_meter(state, owner, mo, NotificationKind.UPDATED, now, fx)
@@ -459,7 +483,8 @@ class OutageDetector:
         was_out = tdoc["out"].pop(s.device, None) is not None
         mo = tdoc["m"].pop(s.device, None)
         if mo is not None:
-            self._cancel_due(state, owner, "m", f"{transformer}\x1f{s.device}")
+            self._cancel_due(state, owner, "m", f"{transformer}\x1f{s.device}",
+                             mo["first"] + self.rules.momentary_window_s)
             if mo["status"] == OutageStatus.SUSPECTED.value:
                 mo["status"] = OutageStatus.MOMENTARY.value
                 mo["restored"] = s.at
@@ -489,7 +514,7 @@ class OutageDetector:
         back = set(o.pop("back", []))
         o["restored"] = at
         o["last"] = max(o["last"], at)
-        self._cancel_due(state, owner, "t", transformer)
+        self._cancel_due(state, owner, "t", transformer, o["first"] + self.rules.momentary_window_s)
         if o["status"] == OutageStatus.SUSPECTED.value:
             o["status"] = OutageStatus.MOMENTARY.value
             self._count(state, owner, "momentary", fx)

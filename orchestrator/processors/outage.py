@@ -68,6 +68,18 @@ OUTAGE_DECISIONS = Counter("orchestrator_outage_decisions_total",
                            "Detector decisions (momentary, nested, duplicate, storm_started, ...)", ["decision"])
 
 
+_METER_HEADERS = (("outage.kind", "meter"),)
+_FACT_COUNTERS: dict = {}
+
+
+def _fact_counter(meaning: str, forwarded: bool):
+    child = _FACT_COUNTERS.get((meaning, forwarded))
+    if child is None:
+        child = _FACT_COUNTERS[(meaning, forwarded)] = OUTAGE_FACTS.labels(
+            meaning=meaning, outcome="forwarded" if forwarded else "duplicate")
+    return child
+
+
 def tick(owner: str, now: float) -> Record:
     """A clock tick for one owner (see module docstring)."""
     return Record(topics.OUTAGE_SIGNALS, owner, json.dumps({"kind": "tick", "now": now}).encode(),
@@ -141,13 +153,15 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
             out.append(Record(topics.EDE_INBOUND, device, build_end_device_events(
                 evs, message_id=f"{message_id or 'split'}|{device}", source=record.header("iec.source"),
                 timestamp=min(e.createdDateTime for e in evs)), (("outage.split", "1"),)))
-        facts = sorted(power_facts(mine, vendor_of), key=lambda f: f[2])
+        facts = power_facts(mine, vendor_of)
+        if len(facts) > 1:
+            facts.sort(key=lambda f: f[2])
         for device, meaning, at in facts:
             signal = device_signal(state, device, meaning, at)
-            OUTAGE_FACTS.labels(meaning=meaning.value, outcome="forwarded" if signal else "duplicate").inc()
+            _fact_counter(meaning.value, signal is not None).inc()
             if signal is not None:
                 out.append(Record(topics.OUTAGE_SIGNALS, owner_of(topology, device),
-                                  json.dumps(signal.to_json(), sort_keys=True).encode(), (("outage.kind", "meter"),)))
+                                  json.dumps(signal.to_json()).encode(), _METER_HEADERS))
         return out
 
     async def on_reading(record: Record, state: State) -> list[Record]:
@@ -168,8 +182,7 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
         failed = message.Reply is not None and message.Reply.Result == ReplyResult.FAILED
         at = header.Timestamp.timestamp() if header and header.Timestamp else int(_ms) / 1000
         signal = MeterSignal(device=device, on=not failed, at=at, via="verify")
-        return [Record(topics.OUTAGE_SIGNALS, owner, json.dumps(signal.to_json(), sort_keys=True).encode(),
-                       (("outage.kind", "meter"),))]
+        return [Record(topics.OUTAGE_SIGNALS, owner, json.dumps(signal.to_json()).encode(), _METER_HEADERS)]
 
     async def on_signal(record: Record, state: State) -> list[Record]:
         owner = record.key or ""
