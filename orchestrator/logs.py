@@ -10,6 +10,16 @@ from structlog.contextvars import bind_contextvars, bound_contextvars, clear_con
 __all__ = ["configure_logging", "get_logger", "bind_contextvars", "bound_contextvars", "clear_contextvars"]
 
 
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is now: test runners and daemons swap it after start."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "info", fmt: str = "json") -> None:
     renderer = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer()
     structlog.configure(
@@ -21,11 +31,11 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),
         cache_logger_on_first_use=False,
     )
     # Libraries (aiohttp, faust, aiokafka, alembic) log through stdlib logging: same stream, same level.
-    logging.basicConfig(stream=sys.stderr, level=max(logging.getLevelName(level.upper()), logging.INFO),
+    logging.basicConfig(stream=_CurrentStderr(), level=max(logging.getLevelName(level.upper()), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True)
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
 

@@ -21,7 +21,7 @@ async def test_prometheus_scrapes_orchestrator_metrics(tmp_path, prometheus):
         await running.runtime.drain()
         target = running.url.removeprefix("http://")
         prom = prometheus([target])
-        query = f"{prom}/api/v1/query?query=orchestrator_dead_letters_total"
+        query = f'{prom}/api/v1/query?query=orchestrator_dead_letters_total{{source_topic="{topics.IEC_INBOUND}"}}'
         result = []
         async with aiohttp.ClientSession() as http:
             for _ in range(60):
