@@ -4,6 +4,8 @@
 - ``POST /api/v1/devices/{mrid}/read``: on-request read (GetMeterReadings to the device's head-end);
   202 with the request, ``GET /api/v1/reads/{request_id}`` follows it (requested, read, timed_out;
   switching reads also estimated / unavailable).
+- ``GET /api/v1/masterdata/messages[?result=FAILED][&limit=]``: master-data messages received and the
+  reply each got (what a CIS sent over the topic, answered asynchronously, can be checked here).
 - ``GET /api/v1/events/{event}/reduction[?method=][&tz=][&exclude=]``: measured reduction of an event
   at the meters of its devices that took part, with the engineering estimate beside it.
 - ``GET /api/v1/reduction?devices=M1,M2&start=&end=[&method=][&tz=][&exclude=2026-07-13,...]``
@@ -172,7 +174,21 @@ async def read_status(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+async def masterdata_log(request: web.Request) -> web.Response:
+    result = request.query.get("result")
+    if result not in (None, "OK", "PARTIAL", "FAILED"):
+        return problem(400, "Bad Request", "result must be OK, PARTIAL or FAILED")
+    try:
+        limit = int(request.query.get("limit", "100"))
+        if not 1 <= limit <= 1000:
+            raise ValueError
+    except ValueError:
+        return problem(400, "Bad Request", "limit must be an integer between 1 and 1000")
+    return web.json_response(await _masterdata(request).log(result=result, limit=limit))
+
+
 def register(app: web.Application) -> None:
+    app.router.add_get("/api/v1/masterdata/messages", masterdata_log)
     app.router.add_post("/api/v1/devices/{mrid}/read", request_read)
     app.router.add_get("/api/v1/events/{event}/reduction", event_reduction)
     app.router.add_get("/api/v1/reads/{request_id}", read_status)

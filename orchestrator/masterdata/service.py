@@ -142,6 +142,14 @@ class MasterData:
         async with self._sessions() as s:
             return await db.applied_before(s, message_id, noun, verb)
 
+    async def log(self, *, result: str | None = None, limit: int = 100) -> list[dict]:
+        """The latest master-data messages and what was answered, newest first."""
+        async with self._sessions() as s:
+            rows = await db.recent_log(s, result=result, limit=limit)
+        return [{"id": r.id, "message_id": r.message_id, "noun": r.noun, "verb": r.verb, "result": r.result,
+                 "items": r.items, "failed": r.failed, "detail": r.detail,
+                 "received_at": r.received_at.isoformat()} for r in rows]
+
     async def _log(self, message_id, noun, verb, result, items, failed, detail, data) -> None:
         async with self._sessions() as s, s.begin():
             await db.add_log(s, message_id=message_id, noun=noun[:60], verb=verb[:20], result=result, items=items,

@@ -489,3 +489,10 @@ async def add_groups(s: AsyncSession, device: str, groups: list[str]) -> None:
     if groups:
         await s.execute(_upsert(s.bind.dialect.name, GroupMemberRow,
                                 [{"group_name": g, "kind": "device", "member": device} for g in groups]))
+
+
+async def recent_log(s: AsyncSession, *, result: str | None = None, limit: int = 100) -> list[MasterDataLogRow]:
+    query = select(MasterDataLogRow).order_by(MasterDataLogRow.id.desc()).limit(limit)
+    if result:
+        query = query.where(MasterDataLogRow.result == result)
+    return list((await s.scalars(query)).all())

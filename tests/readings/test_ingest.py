@@ -117,6 +117,11 @@ async def test_service_sinks_rest_and_metrics(tmp_path):
                 assert r.status == 400 and "unknown method" in (await r.json())["detail"]
             async with http.get(f"{running.url}/api/v1/devices/M1/readings", params={"start": "yesterday"}) as r:
                 assert r.status == 400 and r.content_type == "application/problem+json"
+            async with http.get(f"{running.url}/api/v1/masterdata/messages", params={"result": "FAILED"}) as r:
+                [failed] = await r.json()
+            assert failed["noun"] == "?" and failed["detail"].startswith("line 1")
+            async with http.get(f"{running.url}/api/v1/masterdata/messages", params={"limit": "0"}) as r:
+                assert r.status == 400
             async with http.get(f"{running.url}/metrics") as r:
                 text = await r.text()
             assert 'orchestrator_measured_reduction_kw{method="high-3-of-5"} 3.0' in text
