@@ -22,9 +22,11 @@ a dead-letter record; nothing is dropped silently and no input crashes the serve
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import time
+import weakref
 
 from aiohttp import web
 
@@ -76,6 +78,51 @@ class Rejected(Exception):
     def __init__(self, status: int, error: IecError, message: Message | None = None):
         super().__init__(error.text)
         self.status, self.error, self.message = status, error, message
+
+
+class Coalescer:
+    """Group commit: records of concurrent requests go to the publisher in one call (one SQLite
+    transaction, one Kafka flush); each request still waits until its own record is durable."""
+
+    def __init__(self, publisher):
+        self.publisher = publisher
+        self._pending: list[tuple[Record, asyncio.Future]] = []
+        self._task: asyncio.Task | None = None
+
+    async def publish(self, record: Record) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((record, future))
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain())
+        await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                await asyncio.sleep(0)  # let the requests already in flight add theirs
+                batch, self._pending = self._pending, []
+                try:
+                    await self.publisher.publish([r for r, _ in batch])
+                except Exception as exc:  # every waiter of the batch learns it was not stored
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                else:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_result(None)
+        finally:
+            self._task = None
+
+
+_COALESCERS: "weakref.WeakKeyDictionary[object, Coalescer]" = weakref.WeakKeyDictionary()
+
+
+def _coalescer(app: web.Application, publisher) -> Coalescer:
+    found = _COALESCERS.get(publisher)
+    if found is None:
+        found = _COALESCERS[publisher] = Coalescer(publisher)
+    return found
 
 
 def register(app: web.Application) -> None:
@@ -140,7 +187,7 @@ async def _handle(request: web.Request, route: str, service: SoapService | None)
             raise Rejected(PARSE_STATUS.get(exc.code, 400), exc) from None
         record = _routed(message, body, headend, service)
         try:
-            await ctx.publisher.publish(record)
+            await _coalescer(request.app, ctx.publisher).publish(record)
         except Exception as exc:  # broker/disk down: the sender must resend; say so, do not answer OK
             log.error("IEC message could not be published", headend=headend, topic=record.topic, error=repr(exc))
             raise Rejected(503, IecError(NOT_STORED, f"{type(exc).__name__}: publish to {record.topic} failed"),

@@ -89,6 +89,7 @@ class HeadendStore:
         self._cache_s = cache_s
         # sha256(username \0 password) -> (headend, expiry): a verified pair skips scrypt for a while.
         self._verified: dict[bytes, tuple[str, float]] = {}
+        self._checking: dict[bytes, asyncio.Future] = {}
 
     async def add(self, name: str, *, url: str | None, vendor: str | None = None, transport: str | None = None,
                   max_concurrency: int | None = None, rate_per_s: float | None = None, rotate: bool = False,
@@ -165,6 +166,17 @@ class HeadendStore:
         hit = self._verified.get(key)
         if hit is not None and hit[1] > time.monotonic():
             return hit[0]
+        pending = self._checking.get(key)
+        if pending is not None:  # the same credentials are being checked: one scrypt for all of them
+            return await asyncio.shield(pending)
+        task = asyncio.ensure_future(self._check(key, username, password))
+        self._checking[key] = task
+        try:
+            return await asyncio.shield(task)
+        finally:
+            self._checking.pop(key, None)
+
+    async def _check(self, key: bytes, username: str, password: str) -> str | None:
         async with self._sessions() as s:
             cred = (await s.scalars(select(HeadendCredentialRow)
                                     .where(HeadendCredentialRow.username == username))).first()

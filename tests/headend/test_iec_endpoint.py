@@ -262,3 +262,13 @@ async def test_no_ok_unless_the_message_is_durable(tmp_path):
         assert publisher.calls == 1
     finally:
         await engine.dispose()
+
+
+async def test_concurrent_messages_are_all_stored_before_each_ok(running):
+    bodies = [events(f"M-{n}")[1] for n in range(40)]
+    results = await asyncio.gather(*(post(running, "/iec/v1/messages", b) for b in bodies))
+    assert [status for status, _, _ in results] == [200] * 40
+    stored = running.runtime.read_topic(topics.EDE_INBOUND)
+    assert sorted(r.value for r in stored) == sorted(bodies)
+    for _, _, reply in results:  # each OK names its own message
+        assert parse_message(reply).Header.CorrelationID in {parse_message(b).Header.MessageID for b in bodies}
