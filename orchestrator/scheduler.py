@@ -3,8 +3,8 @@
 APScheduler owns the coarse jobs only — a campaign's start (dispatch), each ramp step and its
 end — never one job per device (DESIGN.md: deadlines live in an indexed column and are swept).
 Jobs are stored in the ``scheduler_job`` table through APScheduler's SQLAlchemyJobStore, which
-is synchronous, so the store uses the synchronous twin of the catalogue URL (SQLite's stdlib
-driver, psycopg for PostgreSQL). A job is a reference to ``run_job`` plus (campaign id, action,
+is synchronous, so the store uses the synchronous twin of the catalogue URL (psycopg for
+PostgreSQL; on SQLite a sibling file, see ``job_store_url``). A job is a reference to ``run_job`` plus (campaign id, action,
 step): nothing unpicklable, so jobs survive a restart and run late rather than never
 (``misfire_grace_time=None``, coalesced).
 """
@@ -37,6 +37,22 @@ def sync_url(async_url: str) -> str:
     return f"{driverless}{sep}{rest}"
 
 
+def job_store_url(catalogue_url: str) -> str:
+    """Where the jobs live: the catalogue itself on PostgreSQL (row locks), a sibling file on SQLite.
+
+    SQLite locks the whole database for a write. APScheduler's synchronous job store writes from
+    the event loop's thread, so on the catalogue file it would wait for a write transaction of the
+    async engine that cannot finish while the loop waits: a deadlock until the busy timeout. A
+    sibling file (``catalogue-scheduler.db``) keeps jobs just as durable without sharing the lock.
+    """
+    url = sync_url(catalogue_url)
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        path = url[len("sqlite:///"):]
+        stem, dot, ext = path.rpartition(".")
+        return f"sqlite:///{stem}-scheduler.{ext}" if dot else f"sqlite:///{path}-scheduler"
+    return url
+
+
 async def run_job(scheduler: str, campaign_id: str, action: str, step: int = 0) -> None:
     """Entry point of every stored job (a module-level function, so the job store can reference it)."""
     owner = _ACTIVE.get(scheduler)
@@ -52,7 +68,7 @@ class CampaignScheduler:
         self.dispatcher = dispatcher
         self.name = name
         self.dispatch_lead = timedelta(seconds=dispatch_lead_s)
-        self._url = sync_url(database_url)
+        self._url = job_store_url(database_url)
         self._scheduler: AsyncIOScheduler | None = None
 
     def start(self) -> None:

@@ -16,7 +16,7 @@ from orchestrator import topics
 from orchestrator.core.campaigns import Campaign, CampaignState
 from orchestrator.core.dispatch import DispatchEventKind, DispatchState
 from orchestrator.core.programs import load_programs
-from orchestrator.scheduler import sync_url
+from orchestrator.scheduler import job_store_url, sync_url
 from orchestrator.service import start
 from orchestrator.settings import Settings
 from orchestrator.store.campaigns import CampaignStore, StaleCampaign
@@ -31,6 +31,8 @@ T0 = datetime(2026, 7, 15, 20, 0, tzinfo=timezone.utc)
 def test_sync_url_keeps_the_database_and_swaps_the_driver():
     assert sync_url("sqlite+aiosqlite:////tmp/x/catalogue.db") == "sqlite:////tmp/x/catalogue.db"
     assert sync_url("postgresql+asyncpg://u:p@127.0.0.1:5/db") == "postgresql+psycopg://u:p@127.0.0.1:5/db"
+    assert job_store_url("sqlite+aiosqlite:////tmp/x/catalogue.db") == "sqlite:////tmp/x/catalogue-scheduler.db"
+    assert job_store_url("postgresql+asyncpg://u:p@h:5/db") == "postgresql+psycopg://u:p@h:5/db"
 
 
 async def test_a_scheduled_event_starts_after_a_restart(tmp_path):
