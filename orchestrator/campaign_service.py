@@ -7,6 +7,8 @@ event that breaks one is never stored.
 """
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any, Callable
@@ -192,6 +194,28 @@ class EventService:
         return d
 
 
+class CachedTopology:
+    """The topology for request-time checks, reloaded when older than ``ttl_s``.
+
+    Create/modify checks and the read-only device endpoints may see a view a few seconds old;
+    dispatch never does (the dispatcher loads the view of the moment it starts).
+    """
+
+    def __init__(self, load: TopologyLoader, ttl_s: float = 30.0):
+        self._load = load
+        self._ttl = ttl_s
+        self._view: TopologyView | None = None
+        self._at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def __call__(self) -> TopologyView:
+        async with self._lock:
+            now = time.monotonic()
+            if self._view is None or now - self._at > self._ttl:
+                self._view, self._at = await self._load(), now
+            return self._view
+
+
 async def start_campaigns(settings, engine, publisher, url: str, stack) -> EventService:
     """Wire programs, store, dispatcher and scheduler for this process (``service.start`` calls it).
 
@@ -217,4 +241,4 @@ async def start_campaigns(settings, engine, publisher, url: str, stack) -> Event
     await dispatcher.resume()
     if scheduler is not None:
         await scheduler.recover()
-    return EventService(store, programs, topology, dispatcher, scheduler)
+    return EventService(store, programs, CachedTopology(topology, settings.topology_cache_s), dispatcher, scheduler)

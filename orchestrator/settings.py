@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     dispatch_reply_address: str | None = Field(None, description="ReplyAddress for async replies; default: this server's IEC endpoint")
     dispatch_lead_s: int = Field(0, ge=0, description="send controls this many seconds before the event starts")
     scheduler_enabled: bool = Field(True, description="run campaign jobs (start, ramps, end) in this process")
+    topology_cache_s: float = Field(5.0, ge=0, description="age of the topology view event checks and device reads may use")
     outage_momentary_window_s: float = Field(300.0, ge=0, description="power-offs restored sooner are momentary (IEEE 1366: 5 min)")
     outage_transformer_min_meters: int = Field(2, ge=1, description="meters out before a transformer is inferred out")
     outage_transformer_share: float = Field(0.5, gt=0, le=1, description="share of a transformer's meters out to infer it out")

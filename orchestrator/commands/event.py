@@ -146,3 +146,30 @@ def cancel(event_id: str = typer.Argument(..., help="Event id."),
            reason: str = typer.Option("", help="Why; kept in the audit log."), url: Optional[str] = URL) -> None:
     """Cancel an event; if it started, cancel/restore controls are sent to its devices."""
     typer.echo(_line(_call(url, "POST", f"/api/v1/events/{event_id}/cancel", {"reason": reason})))
+
+
+@app.command("modify")
+def modify(
+    event_id: str = typer.Argument(..., help="Event id."),
+    start: Optional[str] = typer.Option(None, "--start", help="now, +10m or ISO 8601 with offset."),
+    duration: Optional[str] = typer.Option(None, "--duration", help="2h, 90m, 1h30m."),
+    target: Optional[list[str]] = typer.Option(None, "--target", "-t", help="Replaces the targets (repeatable)."),
+    level: Optional[int] = typer.Option(None, help="drProgramLevel; the price tier for price programs."),
+    reason: Optional[str] = typer.Option(None, help="New reason."),
+    url: Optional[str] = URL,
+) -> None:
+    """Change a scheduled event (constraints are checked again); prints it or each broken rule."""
+    body: dict[str, Any] = {}
+    try:
+        if start is not None:
+            body["start"] = parse_start(start).isoformat()
+        if duration is not None:
+            body["duration_minutes"] = max(1, round(parse_duration(duration).total_seconds() / 60))
+    except ValueError as exc:
+        _fail(str(exc))
+    for key, value in (("targets", target or None), ("level", level), ("reason", reason)):
+        if value is not None:
+            body[key] = value
+    if not body:
+        _fail("nothing to change: give --start, --duration, --target, --level or --reason")
+    typer.echo(_line(_call(url, "PATCH", f"/api/v1/events/{event_id}", body)))

@@ -213,6 +213,18 @@ async def test_cli_create_reports_each_violation_and_fails(api):
         "--duration", "1h30m", "--url", running.url])
     assert ok.exit_code == 0, ok.output
     assert "SCHEDULED" in ok.output and "water-heater-shed" in ok.output
+    event_id = ok.output.split()[0]
+    changed = await asyncio.to_thread(CliRunner().invoke, cli, [
+        "event", "modify", event_id, "--duration", "4h", "--url", running.url])
+    assert changed.exit_code == 1
+    assert "orchestrator: event lasts 240 min; program water-heater-shed allows at most 180 min" in changed.output
+    changed = await asyncio.to_thread(CliRunner().invoke, cli, [
+        "event", "modify", event_id, "--duration", "2h", "--reason", "heat wave", "--url", running.url])
+    assert changed.exit_code == 0, changed.output
+    cancelled = await asyncio.to_thread(CliRunner().invoke, cli, ["event", "cancel", event_id, "--url", running.url])
+    assert cancelled.exit_code == 0 and "CANCELLED" in cancelled.output
+    again = await asyncio.to_thread(CliRunner().invoke, cli, ["event", "cancel", event_id, "--url", running.url])
+    assert again.exit_code == 1 and f"event {event_id} is CANCELLED; it can no longer be cancelled" in again.output
     bad = await asyncio.to_thread(CliRunner().invoke, cli, [
         "event", "create", "--program", "water-heater-shed", "--target", "feeder:F12", "--start", "tomorrow",
         "--duration", "1h", "--url", running.url])
