@@ -10,8 +10,8 @@ beforehand, as a head-end would send it), keyed by its meter as the inbound rout
 
 The processor (``processors.outage``, the same code both runtimes run) is driven in process:
 every message, then every ``outage.signals`` record it produces, in order — a pipeline with no
-queue between the stages — plus a tick for every feeder every 0.2 s of wall time at the event
-time fed so far, as ``OutageClock`` does. Reported:
+queue between the stages — plus a ``clock.ticks`` record every 0.2 s of wall time at the
+replay clock (never ahead of an event not yet fed), as the runtime's clock does. Reported:
 
 - events/s through the processor (events over the time spent processing, ticks included),
   beside the parse-only ceiling — ``parse_end_device_events`` on the same messages, the safe,
@@ -42,10 +42,15 @@ from orchestrator import topics  # noqa: E402
 from orchestrator.core.outages import OutageRules  # noqa: E402
 from orchestrator.iec import EndDeviceEvent, build_end_device_events, parse_end_device_events  # noqa: E402
 from orchestrator.processors.base import Record  # noqa: E402
-from orchestrator.processors.outage import make_outage_processor, tick  # noqa: E402
+from orchestrator.processors.outage import make_outage_processor  # noqa: E402
 from tests.outages.builders import CODES, T0, topology  # noqa: E402
 
 TICK_EVERY_S = 0.2
+
+
+def clock_tick(at: float) -> Record:
+    """What the runtime's clock publishes (one partition in process): ``clock.ticks``."""
+    return Record(topics.CLOCK_TICKS, "p0", json.dumps({"at": at}).encode())
 CEILING_EVERY = 4  # every 4th message is also parsed alone, for the ceiling
 
 
@@ -92,7 +97,7 @@ def _pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-async def _drive(processor, records: list[Record], plan, owners: list[str], window_s: float, speedup: float):
+async def _drive(processor, records: list[Record], plan, window_s: float, speedup: float):
     """Replay at ``speedup`` × real time: an event is fed once the clock reaches its time (or at once
     when behind), and every ``TICK_EVERY_S`` each owner gets a tick at the clock's watermark — never
     ahead of an event not yet fed, as ticks queue behind events on a channel."""
@@ -149,12 +154,10 @@ async def _drive(processor, records: list[Record], plan, owners: list[str], wind
         if time.perf_counter() - last_tick >= TICK_EVERY_S:
             last_tick = time.perf_counter()
             mark = min(clock(), plan[i][0]) if i < len(plan) else clock()
-            for owner in owners:
-                await run(tick(owner, base + mark))
+            await run(clock_tick(base + mark))
         elif i >= len(plan) or plan[i][0] > clock():
             await asyncio.sleep(0.005)
-    for owner in owners:  # one last tick flushes verifications and storm summaries
-        await run(tick(owner, base + end + 3600))
+    await run(clock_tick(base + end + 3600))  # one last tick flushes verifications and storm summaries
     delays = []
     for wall, window_end in created:
         # The window ended when the clock read its end, or later if the events before it were late.
@@ -174,13 +177,12 @@ def run(quick: bool = False) -> list[dict]:
         speedup = 4.0
     view = topology(feeders=feeders, transformers=tx, meters=meters)
     rules = OutageRules()
-    processor = make_outage_processor(view, rules)
+    processor = make_outage_processor(view, rules, tick_lateness_s=0.0)  # the replay has no events in flight
     plan = _plan(feeders, tx, meters, storm_feeders, singles)
     records = _messages(plan)
-    owners = sorted(view.feeder_substation)
     parse_end_device_events(records[0].value)  # schemas compile once, before anything is timed
     busy, delays, counts, state, ceiling, lxml_rate = asyncio.run(
-        _drive(processor, records, plan, owners, rules.momentary_window_s, speedup))
+        _drive(processor, records, plan, rules.momentary_window_s, speedup))
     rate = len(records) / busy
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [{

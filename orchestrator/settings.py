@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     outage_verify_timeout_s: float = Field(120.0, gt=0, description="wait for a restoration verification read")
     outage_verify_grace_s: float = Field(30.0, ge=0, description="wait for restores before reading silent meters")
     outage_summary_interval_s: float = Field(60.0, gt=0, description="storm summary interval, event time")
-    outage_tick_interval_s: float = Field(1.0, gt=0, description="how often the outage clock ticks every feeder")
+    outage_tick_lateness_s: float = Field(2.0, ge=0, description="clock ticks close windows this long after wall time")
     oms_webhook_url: str | None = Field(None, description="OMS webhook receiving outage notifications (JSON POST)")
     oms_webhook_format: Literal["json", "iec", "both"] = Field("json", description="json, iec (EndDeviceEvents XML) or both")
     oms_max_attempts: int = Field(8, ge=1, description="delivery attempts before a notification is dead-lettered")

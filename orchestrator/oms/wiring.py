@@ -2,18 +2,18 @@
 
 - the detector processor gets the topology loaded from the catalogue (``bind``);
 - ``outage-store`` (sink of ``oms.notifications``) keeps outage records and the OMS outbox;
-- ``OmsDeliverer`` sends the outbox to ``oms_webhook_url`` when one is set;
-- ``OutageClock`` ticks every owner on ``outage.signals`` every ``outage_tick_interval_s``.
+- ``OmsDeliverer`` sends the outbox to ``oms_webhook_url`` when one is set.
+
+Quiet feeders are moved by the runtime's ``clock.ticks`` (see ``processors.outage``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from orchestrator import topics
 from orchestrator.core.topology import TopologyView
-from orchestrator.oms.clock import OutageClock, owners
 from orchestrator.oms.delivery import OmsDeliverer
 from orchestrator.oms.formats import targets_for
 from orchestrator.processors.base import Processor, Sink
@@ -30,7 +30,6 @@ class OutageWiring:
     store: OutageStore
     topology: TopologyView
     deliverer: OmsDeliverer | None = None
-    clock: OutageClock | None = field(default=None, repr=False)
 
     def bind(self, processors: list[Processor]) -> list[Processor]:
         return bind_topology(processors, self.topology, self.settings)
@@ -42,13 +41,8 @@ class OutageWiring:
     async def start(self, publisher) -> None:
         if self.deliverer is not None:
             await self.deliverer.start()
-        self.clock = OutageClock(publisher.publish, owners(self.topology),
-                                 interval_s=self.settings.outage_tick_interval_s)
-        self.clock.start()
 
     async def stop(self) -> None:
-        if self.clock is not None:
-            await self.clock.stop()
         if self.deliverer is not None:
             await self.deliverer.stop()
 

@@ -14,11 +14,18 @@ One processor, three record kinds, each keyed so its state stays in its partitio
   requests on ``edc.outbound`` (keyed by head-end).
 
 How time advances without wall-clock timers: an owner's clock is the latest event time it has
-seen, and due deadlines are swept whenever it moves. A quiet owner is moved by tick records,
-``{"kind": "tick", "now": <epoch s>}`` on ``outage.signals`` keyed by the owner, which the
-runtime's ``OutageClock`` publishes for every feeder at a fixed interval, stamped with its
-event-time watermark. Ticks are idempotent (an old tick moves nothing), so duplicates from
-several clocks or redelivery are harmless, and a test can play the clock deterministically.
+seen, and due deadlines are swept whenever it moves. Quiet owners are moved by ticks:
+
+- ``clock.ticks`` (one per partition, ``{"at": <wall epoch s>}``, published by the runtime: the
+  embedded service's clock task, the Kafka leader worker's timer): the processor keeps, per
+  partition, ``p<partition>|outage-due`` = {owner: next deadline} and sweeps only the owners
+  whose deadline is before ``at - tick_lateness_s``. Cheap: one record per partition per tick.
+- ``{"kind": "tick", "now": <epoch s>}`` on ``outage.signals`` keyed by one owner (``tick``):
+  an explicit event-time watermark for that owner, which tests and replays use to play the
+  clock deterministically.
+
+Ticks are idempotent (an old tick moves nothing), so duplicates from several clocks or
+redelivery are harmless.
 """
 from __future__ import annotations
 
@@ -112,9 +119,30 @@ def _dead_letter(record: Record, code: str, reason: str) -> Record:
 
 
 def make_outage_processor(topology: TopologyView, rules: OutageRules | None = None, *,
-                          source: str = "orchestrator") -> Processor:
-    """The detector over one topology snapshot (read-only) and one set of thresholds."""
+                          source: str = "orchestrator", tick_lateness_s: float = 2.0) -> Processor:
+    """The detector over one topology snapshot (read-only) and one set of thresholds.
+
+    ``tick_lateness_s``: a ``clock.ticks`` tick at wall time T moves owners to T minus this, so
+    events stamped just before T and still in flight are not overtaken by their window's end.
+    """
     detector = OutageDetector(topology, rules or OutageRules())
+
+    def reindex(state: State, partition: int, owner: str) -> None:
+        """Keep ``p<partition>|outage-due`` {owner: next deadline} in step with the owner's deadlines."""
+        key = f"p{partition}|outage-due"
+        pending = state.get(f"{owner}|due")
+        index = state.get(key) or {}
+        nxt = pending[0][0] if pending else None
+        if index.get(owner) == nxt:
+            return
+        if nxt is None:
+            index.pop(owner, None)
+        else:
+            index[owner] = nxt
+        if index:
+            state[key] = index
+        elif key in state:
+            del state[key]
 
     def vendor_of(device: str) -> str | None:
         placement = topology.devices.get(device)
@@ -197,7 +225,23 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
                 raise ValueError(f"unknown signal kind {kind!r}")
         except (ValueError, KeyError, TypeError) as exc:
             return [_dead_letter(record, "2.4", f"invalid outage signal: {exc}")]
+        reindex(state, record.partition, owner)
         return effects_to_records(owner, fx)
+
+    async def on_clock(record: Record, state: State) -> list[Record]:
+        """A wall-clock tick of this partition: sweep the owners of the partition whose deadline passed."""
+        try:
+            now = float(json.loads(record.value)["at"]) - tick_lateness_s
+        except (ValueError, KeyError, TypeError) as exc:
+            return [_dead_letter(record, "2.4", f"invalid clock tick: {exc}")]
+        index = state.get(f"p{record.partition}|outage-due")
+        if not index:
+            return []
+        out: list[Record] = []
+        for owner in sorted(o for o, due in index.items() if due <= now):
+            out.extend(effects_to_records(owner, detector.on_tick(state, owner, now)))
+            reindex(state, record.partition, owner)
+        return out
 
     async def process(record: Record, state: State) -> list[Record]:
         if record.topic == topics.OUTAGE_SIGNALS:
@@ -206,11 +250,13 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
             return await on_events(record, state)
         if record.topic == topics.READINGS_INBOUND:
             return await on_reading(record, state)
+        if record.topic == topics.CLOCK_TICKS:
+            return await on_clock(record, state)
         return []
 
     return Processor(
         name=NAME,
-        inputs=(topics.EDE_INBOUND, topics.READINGS_INBOUND, topics.OUTAGE_SIGNALS),
+        inputs=(topics.EDE_INBOUND, topics.READINGS_INBOUND, topics.OUTAGE_SIGNALS, topics.CLOCK_TICKS),
         outputs=(topics.OUTAGE_SIGNALS, topics.OMS_NOTIFICATIONS, topics.EDC_OUTBOUND, topics.EDE_INBOUND,
                  topics.DEADLETTER),
         process=process,
@@ -235,7 +281,8 @@ def rules_from(settings) -> OutageRules:
 
 def bind_topology(processors: Iterable[Processor], topology: TopologyView, settings) -> list[Processor]:
     """Replace the registry's placeholder detector by one over the loaded topology and settings."""
-    return [make_outage_processor(topology, rules_from(settings)) if p.name == NAME else p for p in processors]
+    return [make_outage_processor(topology, rules_from(settings), tick_lateness_s=settings.outage_tick_lateness_s)
+            if p.name == NAME else p for p in processors]
 
 
 # The registry's entry has an empty topology; runtimes bind the real one with ``bind_topology``.

@@ -19,7 +19,11 @@ from tests.outages.builders import T0, event, message, topology
 BASE_MS = int(T0.timestamp() * 1000)
 FEEDERS = [f"F{i}" for i in range(1, 10)]
 RULES = OutageRules(storm_events_per_min=12)
-RULE_ENV = {"ORCHESTRATOR_OUTAGE_STORM_EVENTS_PER_MIN": "12"}
+LATENESS_S = 2.0
+# The worker's settings: the same thresholds, and no wall-clock ticks of its own (the test is the clock).
+RULE_ENV = {"ORCHESTRATOR_OUTAGE_STORM_EVENTS_PER_MIN": "12", "ORCHESTRATOR_CORRELATION_TICK_S": "0",
+            "ORCHESTRATOR_OUTAGE_TICK_LATENESS_S": str(LATENESS_S)}
+PARTITIONS = 4
 
 
 def scenario_topology() -> TopologyView:
@@ -68,7 +72,14 @@ def verify_reply(owner: str, device: str, restored_s: float, answered_s: float, 
 
 
 def ticks(seconds: float) -> list[Record]:
+    """Per-owner event-time ticks on ``outage.signals``."""
     return [tick(f, T0.timestamp() + seconds) for f in FEEDERS]
+
+
+def clock(seconds: float) -> list[Record]:
+    """Wall-clock ticks on ``clock.ticks``, one per partition, as the runtimes publish them."""
+    at = json.dumps({"at": T0.timestamp() + seconds + LATENESS_S}).encode()
+    return [Record(topics.CLOCK_TICKS, f"p{p}", at, partition=p) for p in range(PARTITIONS)]
 
 
 def phases() -> list[list[Record]]:
@@ -97,7 +108,7 @@ def phases() -> list[list[Record]]:
     ]
     d = ticks(1030)  # grace over: the silent meters of F5-T1 are read
     e = [verify_reply("F5", "F5-T1-M4", 1030, 1035)]
-    f = ticks(1150)  # M3 did not answer: a nested outage
+    f = clock(1150)  # M3 did not answer: a nested outage (swept by the partition clock)
     g = [ede("F5-T1-M3", "on", 2000), ede("F7-T1-M1", "lg", 0, "connexo", copy=9)]  # late last gasp: dropped
     return [a, storm[1], storm[2], b, c, d, e, f, g]
 

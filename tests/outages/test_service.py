@@ -35,7 +35,7 @@ async def wait_for(predicate, timeout: float = 20.0):
 async def test_meter_outage_reaches_the_oms_and_is_visible_over_rest_and_cli(tmp_path):
     server = await OmsServer().start()
     settings = Settings(data_dir=tmp_path, http_port=0, oms_webhook_url=server.url, outage_momentary_window_s=1,
-                        outage_tick_interval_s=0.2, oms_backoff_base_s=0.05)
+                        correlation_tick_s=0.2, outage_tick_lateness_s=0.5, oms_backoff_base_s=0.05)
     await upgrade_async(settings.catalogue_url)
     engine = make_engine(settings.catalogue_url)
     await TopologyStore(sessionmaker(engine)).import_rows(topology_rows(topology()))
