@@ -446,7 +446,8 @@ class OutageDetector:
         o = tdoc["o"]
         if o is not None and o["status"] in ACTIVE:
             o["last"] = max(o["last"], s.at)
-            o["first"] = min(o["first"], s.at) if o["status"] == OutageStatus.SUSPECTED.value else o["first"]
+            if o["status"] == OutageStatus.SUSPECTED.value and s.at < o["first"]:
+                self._earlier_first(state, owner, transformer, o, s.at)
             o["confidence"] = round(len(tdoc["out"]) / max(len(o["affected"]), 1), 3)
             return
         if not s.on and s.device not in tdoc["m"]:
@@ -454,6 +455,22 @@ class OutageDetector:
                                                    1.0 if s.last_gasp else 0.8, None)
             self._push_due(state, owner, s.at + self.rules.momentary_window_s, "m", f"{transformer}\x1f{s.device}")
         self._maybe_transformer_out(state, owner, transformer, tdoc, s.at, fx)
+
+    def _earlier_first(self, state: State, owner: str, transformer: str, o: dict, first: float) -> None:
+        """A late event moves a suspected outage's start back: its id and window end follow (not yet
+        notified, so nobody has seen the old ones); arrival order then does not change the result."""
+        self._cancel_due(state, owner, "t", transformer, o["first"] + self.rules.momentary_window_s)
+        old_id = o["id"]
+        o["first"] = first
+        o["id"] = outage_id(OutageLevel.TRANSFORMER, transformer, first)
+        self._push_due(state, owner, first + self.rules.momentary_window_s, "t", transformer)
+        fdoc = state.get(f"{owner}|f")
+        if fdoc is not None and transformer in fdoc["out"]:
+            fdoc["out"][transformer] = first
+            fo = fdoc["o"]
+            if fo is not None and old_id in fo.get("children", []):
+                fo["children"] = sorted({*fo["children"], o["id"]} - {old_id})
+            state[f"{owner}|f"] = fdoc
 
     def _maybe_transformer_out(self, state: State, owner: str, transformer: str, tdoc: dict, now: float,
                                fx: Effects) -> None:

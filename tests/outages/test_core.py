@@ -127,6 +127,18 @@ def test_transformer_outage_folds_its_meters_and_verifies_non_reporters():
     assert summary(notes) == [("outage.restored", f"meter:F1-T1-M3:{int(BASE * 1000)}", "RESTORED")]
 
 
+def test_arrival_order_of_meters_does_not_change_the_transformer_outage():
+    results = []
+    for order in ([("F1-T1-M1", 5), ("F1-T1-M2", 10), ("F1-T1-M3", 12)],
+                  [("F1-T1-M3", 12), ("F1-T1-M2", 10), ("F1-T1-M1", 5)]):
+        d = OutageDetector(topology())
+        state: dict = {}
+        notes = run(d, state, [off(m, t) for m, t in order] + [400])
+        results.append((notes, {k: v for k, v in state.items() if k != "_verify"}))
+    assert results[0] == results[1]
+    assert [n["id"] for n in results[0][0]] == [f"transformer:F1-T1:{int((BASE + 5) * 1000)}"]
+
+
 def test_failed_verification_read_is_a_nested_outage_at_once():
     d = OutageDetector(topology())
     state: dict = {}
