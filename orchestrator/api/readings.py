@@ -128,7 +128,7 @@ async def event_reduction(request: web.Request) -> web.Response:
         return problem(400, "Bad Request", str(exc))
     taking_part = [d for d, _h in await events.store.devices_in_states(
         campaign.id, [DispatchState(s) for s in TAKING_PART])]
-    view = await events.topology(campaign.start)
+    view = await _masterdata(request).view(campaign.start)  # who was where when the event ran
     meters = premise_meters(view, taking_part)
     start, end = interval_window(campaign.start, campaign.end)
     try:

@@ -142,6 +142,12 @@ class MasterData:
         async with self._sessions() as s:
             return await db.applied_before(s, message_id, noun, verb)
 
+    async def view(self, at: datetime | None = None):
+        """The topology as it stood at ``at`` (default now), straight from the catalogue (not cached)."""
+        from orchestrator.store.topology import TopologyStore
+
+        return await TopologyStore(self._sessions).load_view(at)
+
     async def log(self, *, result: str | None = None, limit: int = 100) -> list[dict]:
         """The latest master-data messages and what was answered, newest first."""
         async with self._sessions() as s:

@@ -31,6 +31,9 @@ class Collector:
         return [r for r in self.records if r.topic == topic]
 
 
+ENGINES: list = []  # disposed after each test (conftest), so no aiosqlite thread outlives its loop
+
+
 @dataclass
 class Catalogue:
     url: str
@@ -44,6 +47,7 @@ class Catalogue:
 async def load_catalogue(url: str, tmp_path: Path, *, transfer: bool = True) -> Catalogue:
     await upgrade_async(url)
     engine = make_engine(url)
+    ENGINES.append(engine)
     sessions = sessionmaker(engine)
     topology = TopologyStore(sessions)
     path = tmp_path / "topology.csv"

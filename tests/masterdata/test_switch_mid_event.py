@@ -93,5 +93,5 @@ async def test_switch_mid_event_ends_the_control_on_that_device(tmp_path):
             rollup = (await r.json())["rollup"]
         assert (rollup["SENT"], rollup["CANCELLED"]) == (1, 1)  # WH2 carries on
         # From now on WH1 is not dispatched: the topology no longer enrols it.
-        view = await running.context.events.topology()
+        view = await running.context.masterdata.view()
         assert not view.eligible("WH1", "water-heater-shed") and view.eligible("WH2", "water-heater-shed")
