@@ -63,6 +63,12 @@ async def test_meter_outage_reaches_the_oms_and_is_visible_over_rest_and_cli(tmp
                     assert (await r.json())["affected"] == ["F1-T1-M1"]
                 async with http.get(f"{running.url}/api/v1/outages/meter:nope:1") as r:
                     assert r.status == 404 and r.content_type == "application/problem+json"
+                for bad in ("outages?limit=abc", "outages?status=lost", "outages?level=house",
+                            "oms/deliveries?status=gone", "outages/devices"):
+                    async with http.get(f"{running.url}/api/v1/{bad}") as r:
+                        assert r.status == 400 and r.content_type == "application/problem+json", bad
+                async with http.post(f"{running.url}/api/v1/oms/deliveries/replay", json={"ids": ["x"]}) as r:
+                    assert r.status == 400 and "ids" in (await r.json())["detail"]
                 async with http.post(f"{running.url}/api/v1/oms/deliveries/replay", data=b"[1, 2") as r:
                     problem = await r.json()
                     assert r.status == 400 and "JSON" in problem["detail"]

@@ -1,0 +1,54 @@
+"""The outage processor's edges: bad input is dead-lettered with a reason, nothing is lost;
+multi-device messages are split by device; readings that are not verification answers are ignored."""
+from __future__ import annotations
+
+import json
+
+from orchestrator import topics
+from orchestrator.processors.base import DeadLetter, Record
+from orchestrator.processors.outage import make_outage_processor
+from tests.outages.builders import event, message, topology
+
+
+async def test_malformed_events_message_is_dead_lettered_with_its_iec_code():
+    p = make_outage_processor(topology())
+    out = await p.process(Record(topics.EDE_INBOUND, "F1-T1-M1", b"<CreatedEndDeviceEvents><oops"), {})
+    (letter,) = [DeadLetter.from_record(r) for r in out]
+    assert letter.source_topic == topics.EDE_INBOUND and letter.code == "1.1" and letter.key == "F1-T1-M1"
+    assert letter.processor == "outage-detector" and letter.reason
+
+
+async def test_invalid_signal_and_tick_are_dead_lettered():
+    p = make_outage_processor(topology())
+    state: dict = {}
+    for record in (Record(topics.OUTAGE_SIGNALS, "F1", b'{"kind": "meter"}'),
+                   Record(topics.OUTAGE_SIGNALS, "F1", b'{"kind": "weather"}'),
+                   Record(topics.OUTAGE_SIGNALS, "F1", b"not json"),
+                   Record(topics.CLOCK_TICKS, "p0", b'{"at": "noon"}')):
+        (out,) = await p.process(record, state)
+        assert out.topic == topics.DEADLETTER and DeadLetter.from_record(out).code == "2.4"
+    assert state == {}
+
+
+async def test_a_message_for_several_meters_is_split_by_device():
+    p = make_outage_processor(topology())
+    data = message([event("F1-T1-M1", "off", 0), event("F1-T1-M2", "off", 1), event("F1-T2-M1", "off", 2)], "m-1")
+    out = await p.process(Record(topics.EDE_INBOUND, "F1-T1-M1", data), {})
+    signals = [json.loads(r.value) for r in out if r.topic == topics.OUTAGE_SIGNALS]
+    assert [(s["device"], s["on"]) for s in signals] == [("F1-T1-M1", False)]
+    split = sorted((r.key, r.header("outage.split")) for r in out if r.topic == topics.EDE_INBOUND)
+    assert split == [("F1-T1-M2", "1"), ("F1-T2-M1", "1")]
+    state: dict = {}
+    again = await p.process(next(r for r in out if r.key == "F1-T1-M2"), state)
+    assert [json.loads(r.value)["device"] for r in again] == ["F1-T1-M2"] and "F1-T1-M2|pwr" in state
+
+
+async def test_readings_that_answer_nothing_are_ignored():
+    p = make_outage_processor(topology())
+    assert await p.process(Record(topics.READINGS_INBOUND, "F1-T1-M1", b"<MeterReadings/>"), {}) == []
+
+
+async def test_unknown_devices_are_their_own_owner():
+    p = make_outage_processor(topology())
+    out = await p.process(Record(topics.EDE_INBOUND, "X-1", message([event("X-1", "off", 0)], "m-2")), {})
+    assert [(r.topic, r.key) for r in out] == [(topics.OUTAGE_SIGNALS, "X-1")]
