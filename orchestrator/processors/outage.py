@@ -5,7 +5,8 @@ One processor, three record kinds, each keyed so its state stays in its partitio
 - ``ede.inbound`` (keyed by end device mRID): raw IEC EndDeviceEvents. Power events of the
   record's device become deduplicated facts (``core.outages.device_signal``), published on
   ``outage.signals`` keyed by the device's grouping owner (its feeder). Events of other devices
-  in the same message are split off and re-published on ``ede.inbound`` under their own key.
+  in the same message (head-ends batch) go on ``outage.signals`` as raw facts keyed by their
+  device, and are deduplicated when they come back, in that device's partition.
 - ``readings.inbound`` (keyed by device): answers to the on-request reads this processor sent
   to verify a restoration; recognised by their CorrelationID (``outage-verify|owner|device|ms``)
   and forwarded to the owner. Every other reading is ignored after a byte search.
@@ -47,7 +48,7 @@ from orchestrator.core.outages import (
 )
 from orchestrator.core.topology import TopologyView
 from orchestrator.iec import (
-    EndDeviceEvent,
+    CanonicalEvent,
     Header,
     IecError,
     Message,
@@ -55,7 +56,6 @@ from orchestrator.iec import (
     PayloadElement,
     ReplyResult,
     Request,
-    build_end_device_events,
     parse_end_device_events,
     parse_message,
     to_xml,
@@ -76,6 +76,7 @@ OUTAGE_DECISIONS = Counter("orchestrator_outage_decisions_total",
 
 
 _METER_HEADERS = (("outage.kind", "meter"),)
+_FACT_HEADERS = (("outage.kind", "fact"),)
 _FACT_COUNTERS: dict = {}
 
 
@@ -166,31 +167,27 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
             events = parse_end_device_events(record.value)
         except IecError as exc:
             return [_dead_letter(record, exc.code, exc.text)]
-        mine: list[EndDeviceEvent] = []
-        others: dict[str, list[EndDeviceEvent]] = {}
-        for ev in events:
-            device = ev.endDeviceMRID
-            if device and device != record.key:
-                others.setdefault(device, []).append(ev)
-            elif device:
-                mine.append(ev)
-        out: list[Record] = []
-        # Events of other devices go back on ede.inbound under their own key (their state's partition).
-        message_id = events[0].messageID if events else None
-        for device, evs in sorted(others.items()):
-            out.append(Record(topics.EDE_INBOUND, device, build_end_device_events(
-                evs, message_id=f"{message_id or 'split'}|{device}", source=record.header("iec.source"),
-                timestamp=min(e.createdDateTime for e in evs)), (("outage.split", "1"),)))
-        facts = power_facts(mine, vendor_of)
+        facts = power_facts(events, vendor_of)
         if len(facts) > 1:
             facts.sort(key=lambda f: f[2])
+        out: list[Record] = []
         for device, meaning, at in facts:
-            signal = device_signal(state, device, meaning, at)
-            _fact_counter(meaning.value, signal is not None).inc()
-            if signal is not None:
-                out.append(Record(topics.OUTAGE_SIGNALS, owner_of(topology, device),
-                                  json.dumps(signal.to_json()).encode(), _METER_HEADERS))
+            if device != record.key:
+                # Another device's event (a head-end batch): deduplicated under that device's key,
+                # in its partition, by way of a raw fact on outage.signals keyed by the device.
+                out.append(Record(topics.OUTAGE_SIGNALS, device, json.dumps(
+                    {"kind": "fact", "device": device, "meaning": meaning.value, "at": at}).encode(), _FACT_HEADERS))
+                continue
+            out.extend(forward(state, device, meaning, at))
         return out
+
+    def forward(state: State, device: str, meaning: CanonicalEvent, at: float) -> list[Record]:
+        signal = device_signal(state, device, meaning, at)
+        _fact_counter(meaning.value, signal is not None).inc()
+        if signal is None:
+            return []
+        return [Record(topics.OUTAGE_SIGNALS, owner_of(topology, device), json.dumps(signal.to_json()).encode(),
+                       _METER_HEADERS)]
 
     async def on_reading(record: Record, state: State) -> list[Record]:
         if VERIFY_PREFIX.encode() not in record.value:
@@ -217,6 +214,10 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
         try:
             data = json.loads(record.value)
             kind = data["kind"]
+            if kind == "fact":  # keyed by the device: dedupe here, then on to the owner
+                if data["device"] != owner:
+                    raise ValueError(f"fact for {data['device']!r} keyed {owner!r}")
+                return forward(state, owner, CanonicalEvent(data["meaning"]), float(data["at"]))
             if kind == "tick":
                 fx = detector.on_tick(state, owner, float(data["now"]))
             elif kind == "meter":
@@ -257,8 +258,7 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
     return Processor(
         name=NAME,
         inputs=(topics.EDE_INBOUND, topics.READINGS_INBOUND, topics.OUTAGE_SIGNALS, topics.CLOCK_TICKS),
-        outputs=(topics.OUTAGE_SIGNALS, topics.OMS_NOTIFICATIONS, topics.EDC_OUTBOUND, topics.EDE_INBOUND,
-                 topics.DEADLETTER),
+        outputs=(topics.OUTAGE_SIGNALS, topics.OMS_NOTIFICATIONS, topics.EDC_OUTBOUND, topics.DEADLETTER),
         process=process,
         description="meter power events to outages: dedupe, momentary filter, grouping, storm mode, verification",
     )

@@ -30,17 +30,20 @@ async def test_invalid_signal_and_tick_are_dead_lettered():
     assert state == {}
 
 
-async def test_a_message_for_several_meters_is_split_by_device():
+async def test_a_message_for_several_meters_is_deduplicated_per_device_in_its_partition():
     p = make_outage_processor(topology())
     data = message([event("F1-T1-M1", "off", 0), event("F1-T1-M2", "off", 1), event("F1-T2-M1", "off", 2)], "m-1")
-    out = await p.process(Record(topics.EDE_INBOUND, "F1-T1-M1", data), {})
-    signals = [json.loads(r.value) for r in out if r.topic == topics.OUTAGE_SIGNALS]
-    assert [(s["device"], s["on"]) for s in signals] == [("F1-T1-M1", False)]
-    split = sorted((r.key, r.header("outage.split")) for r in out if r.topic == topics.EDE_INBOUND)
-    assert split == [("F1-T1-M2", "1"), ("F1-T2-M1", "1")]
     state: dict = {}
-    again = await p.process(next(r for r in out if r.key == "F1-T1-M2"), state)
-    assert [json.loads(r.value)["device"] for r in again] == ["F1-T1-M2"] and "F1-T1-M2|pwr" in state
+    out = await p.process(Record(topics.EDE_INBOUND, "F1-T1-M1", data), state)
+    assert set(state) == {"F1-T1-M1|pwr"}  # only the record key's state is written here
+    by_kind = sorted((r.header("outage.kind"), r.key) for r in out)
+    assert by_kind == [("fact", "F1-T1-M2"), ("fact", "F1-T2-M1"), ("meter", "F1")]
+    fact = next(r for r in out if r.key == "F1-T1-M2")
+    (signal,) = await p.process(fact, state)
+    assert (signal.key, json.loads(signal.value)["device"]) == ("F1", "F1-T1-M2") and "F1-T1-M2|pwr" in state
+    assert await p.process(fact, state) == []  # redelivered: a duplicate
+    bad = Record(topics.OUTAGE_SIGNALS, "F1-T1-M1", fact.value)
+    assert DeadLetter.from_record((await p.process(bad, state))[0]).code == "2.4"  # keyed by the wrong device
 
 
 async def test_readings_that_answer_nothing_are_ignored():
