@@ -243,7 +243,7 @@ class TopologyStore:
                     await s.execute(_upsert(dialect, model, values, skip_existing=model is HeadEndRow))
             agreements = unique("agreement", lambda r: {
                 "mrid": r["agreement"], "customer": r["customer"], "usage_point": r["usage_point"],
-                "supplier": r["supplier"], "valid_from": at, "valid_to": None})
+                "supplier": r["supplier"], "valid_from": EPOCH, "valid_to": None})
             if agreements:
                 await s.execute(_upsert(dialect, AgreementRow, agreements))
             devices = [r["device"] for r in rows]

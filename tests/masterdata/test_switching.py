@@ -189,3 +189,27 @@ async def test_switching_read_is_estimated_when_the_meter_does_not_answer(cat):
                                                                                  base + 3600, 1003.0, None)])
     await ReadingsIngest(cat.readings, complete_read=cat.masterdata.complete_read).ingest(late)
     assert (await _reads(cat))[0].value == 1002.5
+
+
+async def test_move_in_and_out_by_master_data_linkage(cat):
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    linkage = (f"<ConfigurationEvent><effectiveDateTime>{at.isoformat()}</effectiveDateTime></ConfigurationEvent>"
+               "<Customer><mRID>C2</mRID></Customer><CustomerAgreement><mRID>A2-UP3</mRID></CustomerAgreement>"
+               "<ServiceSupplier><mRID>retail-q</mRID></ServiceSupplier><UsagePoint><mRID>UP3</mRID></UsagePoint>")
+    reply = await cat.masterdata.apply(message("create", "MasterDataLinkageConfig", linkage))
+    assert reply.Reply.Result is ReplyResult.OK
+    view = await cat.topology.load_view()
+    assert (view.devices["M3"].customer, view.devices["M3"].agreement) == ("C2", "A2-UP3")
+    assert not view.eligible("M3", "cpp")  # C3 moved out; C2 brought no programs here
+    async with cat.sessions() as s:
+        assert (await s.get(AgreementRow, "A3")).valid_to == at
+        assert (await s.get(AgreementRow, "A2-UP3")).supplier == "retail-q"
+    later = at + timedelta(minutes=1)
+    close = (f"<ConfigurationEvent><effectiveDateTime>{later.isoformat()}</effectiveDateTime></ConfigurationEvent>"
+             "<CustomerAgreement><mRID>A2-UP3</mRID></CustomerAgreement><UsagePoint><mRID>UP3</mRID></UsagePoint>")
+    assert (await cat.masterdata.apply(message("close", "MasterDataLinkageConfig", close))
+            ).Reply.Result is ReplyResult.OK
+    assert (await cat.topology.load_view()).devices["M3"].agreement is None
+    reads = await _reads(cat)
+    assert [(r.reason, r.old_agreement, r.new_agreement) for r in reads] == [
+        ("move-in", "A3", "A2-UP3"), ("move-out", "A2-UP3", None)]
