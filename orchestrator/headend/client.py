@@ -182,7 +182,8 @@ class HeadEndClient:
     async def write(self, records: list[Record]) -> None:
         """Send a batch; publish what came back (or what went wrong) before returning."""
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s))
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(
+                total=self.timeout_s, sock_connect=min(5.0, self.timeout_s)))
         by_headend: dict[str, list[Record]] = defaultdict(list)
         for r in records:
             by_headend[r.key or ""].append(r)
