@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import math
-import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -49,6 +48,7 @@ FINAL_EVENT_STATES = frozenset({CampaignState.COMPLETED, CampaignState.CANCELLED
 STREAM_INTERVAL_S = 1.0
 STREAM_KEEPALIVE_S = 15.0
 MEASURE_MAX_DEVICES = 2000
+INTERVAL_S = 900
 STATE_ORDER = [s.value for s in DispatchState]
 ACK_STATES = ("ACCEPTED", "CONFIRMED")
 ACTIVE_DEVICE_STATES = ("ACCEPTED", "CONFIRMED", "ENDED")
@@ -78,7 +78,13 @@ def kw(value: float | None) -> str:
     return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.1f} kW"
 
 
-FILTERS = {"when": when, "state_badge": state_badge, "kw": kw}
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:,.1f} s"
+
+
+FILTERS = {"when": when, "state_badge": state_badge, "kw": kw, "seconds": seconds}
 GLOBALS = {"version": __version__, "STATE_ORDER": STATE_ORDER}
 
 
@@ -422,45 +428,24 @@ def _progress(described: dict) -> dict:
             "final": described["state"] in {s.value for s in FINAL_EVENT_STATES}}
 
 
-async def _ack_latency(request: web.Request, c: Campaign) -> dict | None:
-    times = await _queries(request).acknowledgement_times(c.id)
-    if not times:
-        return None
-    lead = timedelta(seconds=_ctx(request).settings.dispatch_lead_s)
-    sent = c.start - lead
-    seconds = sorted(max(0.0, (t - sent).total_seconds()) for t in times)
-    p95 = seconds[min(len(seconds) - 1, int(round(0.95 * (len(seconds) - 1))))]
-    return {"count": len(seconds), "p50": statistics.median(seconds), "p95": p95, "max": seconds[-1]}
-
-
-async def _devices_of(svc, campaign: str, states: tuple[str, ...] | None, cap: int) -> list[str]:
-    out: list[str] = []
-    after = None
-    while len(out) < cap:
-        rows = await svc.store.records(campaign, after=after, limit=1000)
-        if not rows:
-            break
-        out.extend(r["device"] for r in rows if states is None or r["state"] in states)
-        after = rows[-1]["device"]
-        if len(rows) < 1000:
-            break
-    return out[:cap]
-
-
 async def _reduction(request: web.Request, svc, c: Campaign) -> dict:
     """Estimated kW (rated kW of acknowledged devices × the program's off share) and, once interval
     readings exist, the measured reduction against the baseline (readings.reduction)."""
     ctx = _ctx(request)
+    q = _queries(request)
     program = svc.programs.get(c.program)
     share = 1.0
     if program is not None and program.load_control and program.load_control.cycling_percent:
         share = program.load_control.cycling_percent / 100.0
-    devices = await _devices_of(svc, c.id, ACTIVE_DEVICE_STATES, 100_000)
-    view = await svc.topology()
-    default_kw = ctx.settings.correlation_default_device_kw
-    estimated = sum((view.devices[d].rated_kw if d in view.devices and view.devices[d].rated_kw is not None
-                     else default_kw) for d in devices) * share
-    out: dict[str, Any] = {"estimated_kw": estimated, "devices": len(devices), "share": share, "measured_kw": None,
+    shedding = await q.devices(c.id, ("ACCEPTED", "CONFIRMED"), 1_000_000)
+    estimated = await q.estimated_kw(c.id)  # the correlation engine's estimate, when it has rows
+    if estimated is None:
+        view = await svc.topology()
+        default_kw = ctx.settings.correlation_default_device_kw
+        estimated = sum((view.devices[d].rated_kw if d in view.devices and view.devices[d].rated_kw is not None
+                         else default_kw) for d in shedding) * share
+    devices = await q.devices(c.id, ACTIVE_DEVICE_STATES, 1_000_000)
+    out: dict[str, Any] = {"estimated_kw": estimated, "devices": len(shedding), "share": share, "measured_kw": None,
                            "chart": None, "note": None}
     now = utcnow()
     if ctx.readings is None:
@@ -475,8 +460,12 @@ async def _reduction(request: web.Request, svc, c: Campaign) -> dict:
     sample = devices[:MEASURE_MAX_DEVICES]
     from orchestrator.readings.reduction import measure
 
+    start, end = _interval_floor(c.start, ceil=True), _interval_floor(min(c.end, now))
+    if end <= start:
+        out["note"] = "Measured reduction appears after the first whole 15-minute interval of the event."
+        return out
     try:
-        report = await measure(ctx.readings, sample, c.start, min(c.end, now), "caiso-10-in-10")
+        report = await measure(ctx.readings, sample, start, end, "caiso-10-in-10")
     except Exception as exc:  # a baseline that cannot be built is shown, not raised
         out["note"] = f"Measured reduction is not available: {exc}"
         return out
@@ -492,15 +481,31 @@ async def _reduction(request: web.Request, svc, c: Campaign) -> dict:
     return out
 
 
+async def _describe(request: web.Request, svc, c: Campaign) -> dict:
+    """The event with the per-device progress of both dispatch tables (see ``console.queries``)."""
+    described = await svc.describe(c)
+    described["rollup"] = await _queries(request).rollup(c.id)
+    described["devices"] = sum(described["rollup"].values())
+    return described
+
+
+def _interval_floor(at: datetime, ceil: bool = False) -> datetime:
+    """``at`` on the 15-minute interval grid the baselines use (rounded up with ``ceil``)."""
+    ts = at.timestamp()
+    edge = math.ceil(ts / INTERVAL_S) if ceil else math.floor(ts / INTERVAL_S)
+    return datetime.fromtimestamp(edge * INTERVAL_S, tz=timezone.utc)
+
+
 async def event_page(request: web.Request) -> web.Response:
     svc = _service(request)
     c = await _event_or_404(svc, request.match_info["event"])
-    described = await svc.describe(c)
+    described = await _describe(request, svc, c)
     q = _queries(request)
     return render(request, "event_detail.html", {
         "event": described, "progress": _progress(described), "program": svc.programs.get(c.program),
-        "cancellable": c.state in CANCELLABLE, "ack": await _ack_latency(request, c),
-        "failures": await q.failures(c.id), "opt_outs": await q.opt_outs(c.id),
+        "cancellable": c.state in CANCELLABLE, "ack": await q.acknowledgement(c.id),
+        "failures": await q.in_states(c.id, ("FAILED", "REJECTED", "TIMED_OUT")),
+        "opt_outs": await q.in_states(c.id, ("OPTED_OUT",)),
         "reduction": await _reduction(request, svc, c), "done": request.query.get("done"),
         "audit": await svc.store.audit_log(c.id)})
 
@@ -519,7 +524,7 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
     try:
         while not stop.is_set():
             c = await svc.get(c.id)
-            progress = _progress(await svc.describe(c))
+            progress = _progress(await _describe(request, svc, c))
             if progress != last:
                 await response.write(f"event: progress\ndata: {json.dumps(progress)}\n\n".encode())
                 last, quiet_since = progress, time.monotonic()

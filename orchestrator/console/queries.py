@@ -1,54 +1,92 @@
-"""Read-only questions the console asks that the stores do not answer per device: a device's
-dispatch history across events, the acknowledgement times of an event. Plain selects over the
-campaign tables; nothing here writes."""
+"""Read-only questions the console asks across the two dispatch tables.
+
+A device's progress in an event lives in two places: the campaign store's ``dispatch_record``
+(written in bulk by the dispatcher: PENDING, SENT, skips, cancels) and the correlation engine's
+``dispatch_progress`` (replies, confirmations, opt-outs, timeouts, ends, with their times). The
+console shows, per device, whichever row changed last (``updated_at``; on a tie the correlation
+row, which knows more). Plain selects; nothing here writes.
+"""
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from orchestrator.core.dispatch import DispatchState
+from orchestrator.correlation.store import DispatchProgressRow
 from orchestrator.store.campaigns import CampaignRow, DispatchRecordRow
 
 _R = DispatchRecordRow
+_P = DispatchProgressRow
+_NEWER = or_(_R.updated_at.is_(None), _P.updated_at >= _R.updated_at)
+_USE_P = and_(_P.updated_at.is_not(None), _NEWER)
+
+
+def _pick(p_col, r_col):
+    return case((_USE_P, p_col), else_=r_col)
+
+
+STATE = _pick(_P.state, _R.state)
+CAUSE = _pick(_P.cause, _R.cause)
+DETAIL = _pick(_P.detail, _R.detail)
+UPDATED = _pick(_P.updated_at, _R.updated_at)
+HEADEND = func.coalesce(_P.headend, _R.headend)
+_JOIN = (_P, and_(_P.campaign == _R.campaign, _P.device == _R.device))
 
 
 class ConsoleQueries:
     def __init__(self, sessions: async_sessionmaker):
         self._sessions = sessions
 
+    async def rollup(self, campaign: str) -> dict[str, int]:
+        """Devices per dispatch state (every state, zeros included), latest row per device."""
+        out = {s.value: 0 for s in DispatchState}
+        async with self._sessions() as s:
+            rows = await s.execute(select(STATE, func.count()).select_from(_R).outerjoin(*_JOIN)
+                                   .where(_R.campaign == campaign).group_by(STATE))
+            for state, n in rows:
+                out[state] = n
+        return out
+
+    async def in_states(self, campaign: str, states: tuple[str, ...], limit: int = 50) -> list[dict]:
+        """Devices now in one of ``states`` with the reason recorded by their last transition."""
+        async with self._sessions() as s:
+            rows = await s.execute(select(_R.device, STATE, CAUSE, DETAIL, UPDATED, HEADEND).select_from(_R)
+                                   .outerjoin(*_JOIN).where(_R.campaign == campaign, STATE.in_(states))
+                                   .order_by(UPDATED.desc(), _R.device).limit(limit))
+            return [{"device": d, "state": st, "cause": c, "detail": det, "updated_at": at, "headend": h}
+                    for d, st, c, det, at, h in rows]
+
+    async def devices(self, campaign: str, states: tuple[str, ...], limit: int) -> list[str]:
+        async with self._sessions() as s:
+            rows = await s.execute(select(_R.device).select_from(_R).outerjoin(*_JOIN)
+                                   .where(_R.campaign == campaign, STATE.in_(states)).order_by(_R.device).limit(limit))
+            return [d for (d,) in rows]
+
+    async def acknowledgement(self, campaign: str) -> dict | None:
+        """Acknowledgement latency (sent → first reply or confirmation) from the correlation rows."""
+        async with self._sessions() as s:
+            values = [v for (v,) in await s.execute(select(_P.ack_latency_s).where(
+                _P.campaign == campaign, _P.ack_latency_s.is_not(None)).order_by(_P.ack_latency_s))]
+        if not values:
+            return None
+        n = len(values)
+        return {"count": n, "p50": values[(n - 1) // 2], "p95": values[min(n - 1, int(round(0.95 * (n - 1))))],
+                "max": values[-1]}
+
+    async def estimated_kw(self, campaign: str) -> float | None:
+        """The correlation engine's estimate of kW shed by acknowledged devices (None: no rows)."""
+        async with self._sessions() as s:
+            n, kw = (await s.execute(select(func.count(), func.coalesce(func.sum(_P.est_kw), 0.0)).where(
+                _P.campaign == campaign, _P.state.in_(["ACCEPTED", "CONFIRMED"])))).one()
+            any_rows = (await s.execute(select(func.count()).where(_P.campaign == campaign))).scalar_one()
+        return float(kw) if any_rows else None
+
     async def device_dispatches(self, device: str, limit: int = 20) -> list[dict]:
         """The device's latest dispatch records, newest first, with their event's program."""
         async with self._sessions() as s:
             rows = await s.execute(
-                select(_R.campaign, CampaignRow.program, _R.state, _R.cause, _R.detail, _R.updated_at, _R.attempt)
-                .join(CampaignRow, CampaignRow.id == _R.campaign).where(_R.device == device)
-                .order_by(_R.updated_at.desc()).limit(limit))
+                select(_R.campaign, CampaignRow.program, STATE, CAUSE, DETAIL, UPDATED, _R.attempt)
+                .select_from(_R).outerjoin(*_JOIN).join(CampaignRow, CampaignRow.id == _R.campaign)
+                .where(_R.device == device).order_by(UPDATED.desc()).limit(limit))
             return [{"campaign": c, "program": p, "state": st, "cause": cause, "detail": d, "updated_at": at,
                      "attempt": a} for c, p, st, cause, d, at, a in rows]
-
-    async def acknowledgement_times(self, campaign: str, limit: int = 100_000) -> list[datetime]:
-        """When each device's acknowledgement (head-end OK or device confirmation) was recorded,
-        for records still in ACCEPTED or CONFIRMED (later states overwrite the time)."""
-        async with self._sessions() as s:
-            rows = await s.execute(select(_R.updated_at).where(_R.campaign == campaign,
-                                                               _R.state.in_(["ACCEPTED", "CONFIRMED"]))
-                                   .limit(limit))
-            return [at for (at,) in rows]
-
-    async def failures(self, campaign: str, limit: int = 50) -> list[dict]:
-        """Failed, rejected and timed-out devices with the reason recorded by the transition."""
-        async with self._sessions() as s:
-            rows = await s.execute(select(_R.device, _R.state, _R.cause, _R.detail, _R.updated_at, _R.headend)
-                                   .where(_R.campaign == campaign,
-                                          _R.state.in_(["FAILED", "REJECTED", "TIMED_OUT"]))
-                                   .order_by(_R.updated_at.desc(), _R.device).limit(limit))
-            return [{"device": d, "state": st, "cause": c, "detail": det, "updated_at": at, "headend": h}
-                    for d, st, c, det, at, h in rows]
-
-    async def opt_outs(self, campaign: str, limit: int = 50) -> list[dict]:
-        async with self._sessions() as s:
-            rows = await s.execute(select(_R.device, _R.detail, _R.updated_at)
-                                   .where(_R.campaign == campaign, _R.state == "OPTED_OUT")
-                                   .order_by(_R.updated_at.desc(), _R.device).limit(limit))
-            return [{"device": d, "detail": det, "updated_at": at} for d, det, at in rows]

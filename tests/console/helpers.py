@@ -11,6 +11,7 @@ import yaml
 
 from orchestrator.service import Running, start
 from orchestrator.settings import Settings
+from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.topology import TopologyStore
 from orchestrator.store.users import Role
 
@@ -53,14 +54,18 @@ def topology_rows(feeders: tuple[str, ...] = ("F1", "F2"), per_feeder: int = 12)
 async def orchestrator(tmp_path: Path, rows: list[dict] | None = None, **overrides):
     settings = Settings(**{"data_dir": tmp_path / "orchestrator", "http_port": 0, "auth_required": True,
                            "programs_dir": relaxed_programs(tmp_path / "programs"), **overrides})
+    if rows is None:
+        rows = topology_rows()
+    if rows:  # before start: the outage detector loads its topology when the service starts
+        await upgrade_async(settings.catalogue_url)
+        engine = make_engine(settings.catalogue_url)
+        try:
+            report = await TopologyStore(sessionmaker(engine)).import_rows(rows)
+        finally:
+            await engine.dispose()
+        assert report.rejected in ([], None), report.rejected
     async with AsyncExitStack() as stack:
-        running = await start(settings, stack)
-        if rows is None:
-            rows = topology_rows()
-        if rows:
-            report = await TopologyStore(running.context.users.sessions).import_rows(rows)
-            assert report.rejected in ([], None), report.rejected
-        yield running
+        yield await start(settings, stack)
 
 
 async def token(running: Running, role: Role, name: str | None = None, **kw) -> str:
