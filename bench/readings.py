@@ -3,6 +3,9 @@ PostgreSQL, beside the raw ceiling: parsing the same messages and doing nothing 
 
     python bench/readings.py [--quick] [--postgres URL] [--readings N]
 
+(``orchestrator bench readings`` runs it too; it takes the PostgreSQL URL from
+``ORCHESTRATOR_BENCH_POSTGRES_URL``. Use an empty database: the benchmark migrates it.)
+
 Messages carry 10 meters × one day of 15-minute kWh delivered (960 readings, ~98 kB). The ingest
 path is ``ReadingsIngest.ingest_stream``: the fast lxml parse, then bulk inserts of 20,000 readings
 (one row per meter-day of 15-minute slots, sqlite3 ``executemany`` / asyncpg ``unnest``) overlapping
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -95,6 +99,7 @@ def _row(name: str, items: int, rate: float, ceiling: float) -> dict:
 def run(quick: bool = False, postgres: str | None = None, readings: int | None = None) -> list[dict]:
     """Rows for SQLite (and PostgreSQL when ``postgres`` is a URL); quick: 20,160 readings, SQLite only."""
     total = readings or (20_160 if quick else 1_000_000)
+    postgres = postgres or os.environ.get("ORCHESTRATOR_BENCH_POSTGRES_URL")
     bodies = messages(total)
     n, ceiling = _ceiling(bodies)
     rows = []
