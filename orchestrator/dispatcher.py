@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from prometheus_client import Counter, Histogram
 
@@ -52,7 +53,10 @@ TopologyLoader = Callable[[], Awaitable[TopologyView]]
 OutageLookup = Callable[[], Awaitable[set[str]]]
 
 
-class Publisher:  # the port (AppContext.publisher): embedded runtime or KafkaPublisher
+class Publisher(Protocol):
+    """The port (``AppContext.publisher``): the embedded runtime or the KafkaPublisher; returns
+    once the records are durable."""
+
     async def publish(self, records: list[Record] | Record) -> None: ...
 
 
