@@ -1,0 +1,124 @@
+"""Console pages over HTTP without a browser: the event form's validation, the live progress
+stream (server-sent events), the CSV, error and empty states, and what a page leaves out."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+from orchestrator.console.pages import EventForm, _csv_cell, _interval_floor
+from orchestrator.store.users import Role
+from tests.console.helpers import cookie_session, csrf_of, login, orchestrator, user
+
+PROGRAMS = {"ac-cycling": object()}
+
+
+def _form(**kw) -> EventForm:
+    base = {"program": "ac-cycling", "target_kind": "feeder", "target_id": "F1", "start": "2026-07-15T14:00",
+            "tz": "America/Los_Angeles", "duration_minutes": "60"}
+    return EventForm(**{**base, **kw})
+
+
+def test_event_form_builds_the_command_in_the_operators_zone():
+    cmd = _form().command(PROGRAMS)
+    assert cmd is not None and cmd.targets == ["feeder:F1"]
+    assert cmd.start == datetime(2026, 7, 15, 21, 0, tzinfo=timezone.utc)  # 14:00 PDT
+    assert cmd.end_at - cmd.start == timedelta(hours=1)
+
+
+def test_event_form_reports_every_bad_field():
+    form = _form(program="nope", target_id="", start="15/07/2026", duration_minutes="soon", level="high",
+                 setpoint_percent="lots")
+    assert form.command(PROGRAMS) is None
+    assert set(form.errors) == {"program", "target_id", "start", "duration_minutes", "level", "setpoint_percent"}
+    form = _form(tz="Mars/Olympus")
+    assert form.command(PROGRAMS) is None and "time zone" in form.errors["start"]
+    form = _form(level="99")  # in range for int(), out of range for the command model
+    assert form.command(PROGRAMS) is None and "level" in form.errors
+    form = _form(duration_minutes="-5")
+    assert form.command(PROGRAMS) is None and "more than 0" in form.errors["duration_minutes"]
+
+
+def test_csv_cells_never_start_a_formula():
+    assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _csv_cell("-1") == "'-1" and _csv_cell(None) == ""
+    assert _csv_cell(datetime(2026, 1, 1, tzinfo=timezone.utc)) == "2026-01-01T00:00:00+00:00"
+
+
+def test_interval_grid():
+    t = datetime(2026, 1, 1, 10, 7, 30, tzinfo=timezone.utc)
+    assert _interval_floor(t) == datetime(2026, 1, 1, 10, 0, tzinfo=timezone.utc)
+    assert _interval_floor(t, ceil=True) == datetime(2026, 1, 1, 10, 15, tzinfo=timezone.utc)
+
+
+async def test_stream_csv_cancel_and_error_states(tmp_path):
+    async with orchestrator(tmp_path) as running, cookie_session() as http:
+        url = running.url
+        await user(running, "olga", Role.OPERATOR)
+        assert (await login(http, url, "olga")).status == 303
+
+        async with http.get(url + "/console/events/ev-unknown") as r:  # an HTML error page, not a traceback
+            assert r.status == 404 and "There is no event ev-unknown" in await r.text()
+        async with http.get(url + "/console/events?state=BOGUS&from=yesterday") as r:
+            page = await r.text()
+            assert r.status == 200 and "Unknown state" in page and "must be a date" in page
+        async with http.get(url + "/console/devices?q=nothing-like-this") as r:
+            assert "No device, usage point or customer matches" in await r.text()
+        async with http.get(url + "/console/devices?q=F1-") as r:  # a prefix: a list of matches
+            page = await r.text()
+            assert re.search(r"12 matches", page) and "F1-TH000" in page
+
+        csrf = await csrf_of(http, url)
+        start = (datetime.now(timezone.utc) + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+        form = {"_csrf": csrf, "program": "water-heater-shed", "target_kind": "group", "target_id": "north",
+                "start": start, "tz": "UTC", "duration_minutes": "45"}
+        async with http.post(url + "/console/events/new", data={**form, "action": "preview"}) as r:
+            page = await r.text()
+            assert r.status == 200 and 'id="preview-devices">4<' in page and "All program constraints pass" in page
+        async with http.post(url + "/console/events/new", data={**form, "duration_minutes": "600",
+                                                                "action": "create"}) as r:
+            page = await r.text()  # breaks the program's longest duration: shown, nothing stored
+            assert r.status == 422 and 'id="violations"' in page
+        assert (await running.context.events.store.list())[1] == 0
+        async with http.post(url + "/console/events/new", data={**form, "action": "create"},
+                             allow_redirects=False) as r:
+            assert r.status == 303
+            event_id = r.headers["Location"].split("/")[-1].split("?")[0]
+
+        async with http.get(url + f"/console/events/{event_id}/dispatches.csv") as r:
+            assert r.headers["Content-Disposition"] == f'attachment; filename="{event_id}-dispatches.csv"'
+            rows = list(csv.DictReader(io.StringIO(await r.text())))
+        assert rows == []  # records appear when the scheduler dispatches; the header is there
+
+        async with http.get(url + f"/console/events/{event_id}/stream") as stream:
+            assert stream.headers["Content-Type"].startswith("text/event-stream")
+            first = await _sse(stream)
+            assert first[0] == "progress" and json.loads(first[1])["state"] == "SCHEDULED"
+            async with cookie_session() as other:
+                assert (await login(other, url, "olga")).status == 303
+                token = await csrf_of(other, url, f"/console/events/{event_id}/cancel")
+                async with other.post(url + f"/console/events/{event_id}/cancel",
+                                      data={"_csrf": token, "reason": "no longer needed"}) as r:
+                    assert r.status == 200 and "Event cancelled" in await r.text()
+            changed = await _sse(stream)
+            assert changed[0] == "progress" and json.loads(changed[1])["state"] == "CANCELLED"
+            assert json.loads(changed[1])["final"] is True
+            assert (await _sse(stream))[0] == "end"
+
+        token = await csrf_of(http, url, f"/console/events/{event_id}")
+        async with http.post(url + f"/console/events/{event_id}/cancel", data={"_csrf": token}) as r:
+            assert r.status == 409 and "can no longer be cancelled" in await r.text()
+
+
+async def _sse(response) -> tuple[str, str]:
+    """The next (event, data) from a text/event-stream response, skipping comments."""
+    name, data = "message", ""
+    while True:
+        line = (await response.content.readline()).decode().rstrip("\n")
+        if line == "" and data:
+            return name, data
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            data = line[6:]
