@@ -424,8 +424,10 @@ class Correlator:
                              detail=f"no {what} within {waited} s (attempt {rec['attempt']})")
             rec["timeouts"] = rec.get("timeouts", 0) + 1
             delay = rules.retry_delay_s(ack, rec["device"], rec["timeouts"])
-            if delay is not None and (rec.get("end") is None or t + delay < rec["end"]):
-                self._set_deadline(state, ctx, rec, "retry", t + delay)
+            # Backoff from the sweep, not from the deadline: deadlines that passed while the process was
+            # down fire on start, and their retries then spread out instead of going out in one burst.
+            if delay is not None and (rec.get("end") is None or now + delay < rec["end"]):
+                self._set_deadline(state, ctx, rec, "retry", now + delay)
                 state[rules.record_key(rec["device"], rec["campaign"])] = rec
             else:
                 reason = (f"no {what} after {rec['attempt']} attempt(s); retry limit {ack.retries} reached"

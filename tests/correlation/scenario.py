@@ -42,17 +42,19 @@ def mid(*parts) -> str:
     return str(uuid.uuid5(NS, "/".join(map(str, parts))))
 
 
-def controls(campaign: str, devices: list[str], *, code: str = "16.15.0.54") -> list[EndDeviceControl]:
+def controls(campaign: str, devices: list[str], *, code: str = "16.15.0.54", start: datetime = START,
+             end: datetime = END) -> list[EndDeviceControl]:
     return [EndDeviceControl(mRID=f"{campaign}:{d}", EndDeviceControlType=code, endDevices=(d,), issuerID="drms",
-                             issuerTrackingID=campaign, reason="peak", drProgramMandatory=False, start=START, end=END,
-                             durationMinutes=(END - START).total_seconds() / 60,
+                             issuerTrackingID=campaign, reason="peak", drProgramMandatory=False, start=start, end=end,
+                             durationMinutes=(end - start).total_seconds() / 60,
                              demandResponse=DemandResponseSettings(dutyCycle=50.0, criticalityLevel="moderate"))
             for d in devices]
 
 
 def edc(headend: str, campaign: str, devices: list[str], message_id: str, at: datetime = T0, *,
-        program: str | None = PROGRAM, code: str = "16.15.0.54", verb: str = "create") -> Record:
-    xml = build_end_device_controls(controls(campaign, devices, code=code), message_id=message_id,
+        program: str | None = PROGRAM, code: str = "16.15.0.54", verb: str = "create", start: datetime = START,
+        end: datetime = END) -> Record:
+    xml = build_end_device_controls(controls(campaign, devices, code=code, start=start, end=end), message_id=message_id,
                                     correlation_id=message_id, source="orchestrator", timestamp=at,
                                     async_reply=True, ack_required=True, verb=verb)
     headers = (("campaign", campaign), ("message_id", message_id))
