@@ -30,6 +30,7 @@ from multidict import CIMultiDict
 from orchestrator.api.problems import problem
 from orchestrator.auth.sessions import COOKIE, Session, SessionSigner
 from orchestrator.logs import get_logger
+from orchestrator.store.models import utcnow
 from orchestrator.store.users import Principal, Role, UserStore
 
 log = get_logger(__name__)
@@ -49,6 +50,7 @@ SECURE_HEADERS = {
     "Content-Security-Policy": CSP,
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+TOKEN_SESSION = "token:"  # a session opened with an API token names it so: "token:<name>"
 PRINCIPAL = web.RequestKey("principal", Principal)
 SESSION = web.RequestKey("session", Session)
 
@@ -123,6 +125,12 @@ async def principal_of(request: web.Request, auth: Auth) -> Principal | None:
         session = auth.signer.read(request.cookies.get(COOKIE))
         if session is None:
             return None
+        if session.user.startswith(TOKEN_SESSION):  # signed in with an API token: it must still be valid
+            info = await auth.users.token(session.user[len(TOKEN_SESSION):])
+            if info is None or info.status(utcnow()) != "active":
+                return None
+            request[SESSION] = session
+            return Principal(info.name, info.role, "session")
         user = await auth.users.user(session.user)
         if user is None or user.disabled:
             return None

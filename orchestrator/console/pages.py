@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from orchestrator import __version__
 from orchestrator.api.app import CONTEXT
-from orchestrator.auth.middleware import AUTH, PRINCIPAL, SESSION, client_address
+from orchestrator.auth.middleware import AUTH, PRINCIPAL, SESSION, TOKEN_SESSION, client_address
 from orchestrator.auth.sessions import COOKIE, LOGIN_CSRF_COOKIE
 from orchestrator.console.charts import line_chart
 from orchestrator.console.queries import ConsoleQueries
@@ -188,13 +188,20 @@ async def login(request: web.Request) -> web.Response:
         return again("Your sign-in form expired. Please try again.", 403)
     if auth.throttle.blocked(client):
         return again("Too many failed sign-ins from this address. Wait a few minutes and try again.", 429)
-    principal = await auth.users.check_password(name, password) if name and password else None
+    api_token = str(form.get("token", "")).strip()
+    if api_token:  # an API token instead of a user (e.g. the one `orchestrator demo` prints)
+        principal = await auth.users.authenticate_token(api_token)
+        subject = f"{TOKEN_SESSION}{principal.name}" if principal else ""
+    else:
+        principal = await auth.users.check_password(name, password) if name and password else None
+        subject = principal.name if principal else ""
     if principal is None:
         auth.throttle.failed(client)
-        await auth.users.audit(name or "-", "session", name or "-", "login-failed", {"from": client})
-        return again("Wrong user name or password.", 401)
+        who = "token" if api_token else (name or "-")
+        await auth.users.audit(who, "session", who, "login-failed", {"from": client})
+        return again("That API token is not valid." if api_token else "Wrong user name or password.", 401)
     auth.throttle.succeeded(client)
-    value, _ = auth.signer.issue(principal.name)
+    value, _ = auth.signer.issue(subject)
     await auth.users.audit(principal.name, "session", principal.name, "login", {"from": client,
                                                                                  "role": principal.role.label})
     response = web.HTTPSeeOther(location=target)

@@ -4,6 +4,7 @@ headers, audit rows), and the token/user/audit commands."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import aiohttp
@@ -400,3 +401,23 @@ async def test_demo_admin_token_is_created_once_and_reused(tmp_path):
         await engine.dispose()
     second = await ensure_demo_admin(settings)  # the saved one no longer works: a new one
     assert second != first
+
+
+async def test_console_sign_in_with_an_api_token_ends_with_the_token(tmp_path):
+    async with orchestrator(tmp_path, rows=[]) as running, cookie_session() as http:
+        url = running.url
+        secret = await token(running, Role.ADMIN, "demo-admin")
+        async with http.get(url + "/console/login") as r:
+            csrf = re.search(r'name="_csrf" value="([^"]+)"', await r.text()).group(1)
+        async with http.post(url + "/console/login", data={"token": "orc_not-it", "_csrf": csrf}) as r:
+            assert r.status == 401 and "not valid" in await r.text()
+            csrf = re.search(r'name="_csrf" value="([^"]+)"', await r.text()).group(1)
+        async with http.post(url + "/console/login", data={"token": secret, "_csrf": csrf},
+                             allow_redirects=False) as r:
+            assert r.status == 303
+        async with http.get(url + "/console/audit") as r:
+            page = await r.text()
+            assert r.status == 200 and 'id="who">demo-admin <span class="role role-admin">' in page
+        await running.context.users.revoke_token("demo-admin")
+        async with http.get(url + "/console/audit", allow_redirects=False) as r:
+            assert r.status == 303  # the session ended with its token
