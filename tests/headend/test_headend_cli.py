@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 
+from typer.testing import CliRunner
+
+from orchestrator.cli import app
 from orchestrator.store.db import make_engine, sessionmaker
 from orchestrator.store.headends import HeadendStore, verify_password
 
+runner = CliRunner()
+
 
 def run(tmp_path, *args):
-    env = {**os.environ, "ORCHESTRATOR_DATA_DIR": str(tmp_path), "ORCHESTRATOR_LOG_LEVEL": "warning"}
-    return subprocess.run([sys.executable, "-m", "orchestrator.cli", "headend", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
+    env = {"ORCHESTRATOR_DATA_DIR": str(tmp_path), "ORCHESTRATOR_LOG_LEVEL": "warning"}
+    return runner.invoke(app, ["headend", *args], env=env)
 
 
 def authenticate(tmp_path, user, password):
@@ -30,7 +31,7 @@ def authenticate(tmp_path, user, password):
 def test_add_prints_credentials_that_authenticate_and_list_remove(tmp_path):
     out = run(tmp_path, "add", "hes-north", "--url", "http://10.0.0.5:8443/iec", "--vendor", "mesh-ami",
               "--transport", "soap12", "--json")
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.stderr
     info = json.loads(out.stdout)
     assert info["username"] == "hes-north" and len(info["password"]) >= 24
     assert info["endpoint"].endswith("/iec/v1/messages")
@@ -38,10 +39,10 @@ def test_add_prints_credentials_that_authenticate_and_list_remove(tmp_path):
     assert authenticate(tmp_path, "hes-north", info["password"] + "x") is None
 
     text = run(tmp_path, "add", "hes-south", "--vendor", "connexo")
-    assert text.returncode == 0 and "username: hes-south" in text.stdout and "password: " in text.stdout
+    assert text.exit_code == 0 and "username: hes-south" in text.stdout and "password: " in text.stdout
 
     again = run(tmp_path, "add", "hes-north", "--vendor", "mesh-ami")
-    assert again.returncode == 2 and "already has credentials" in again.stderr and "Traceback" not in again.stderr
+    assert again.exit_code == 2 and "already has credentials" in again.stderr and "Traceback" not in again.stderr
     rotated = json.loads(run(tmp_path, "add", "hes-north", "--vendor", "mesh-ami", "--rotate", "--json").stdout)
     assert rotated["password"] != info["password"]
     assert authenticate(tmp_path, "hes-north", info["password"]) is None
@@ -52,9 +53,9 @@ def test_add_prints_credentials_that_authenticate_and_list_remove(tmp_path):
         ("hes-north", "mesh-ami", "soap12"), ("hes-south", "connexo", "bare")]
     assert "password" not in run(tmp_path, "list").stdout
 
-    assert run(tmp_path, "remove", "hes-south").returncode == 0
+    assert run(tmp_path, "remove", "hes-south").exit_code == 0
     gone = run(tmp_path, "remove", "hes-south")
-    assert gone.returncode == 2 and gone.stderr.strip().endswith("no head-end named hes-south")
+    assert gone.exit_code == 2 and gone.stderr.strip().endswith("no head-end named hes-south")
     assert [h["name"] for h in json.loads(run(tmp_path, "list", "--json").stdout)] == ["hes-north"]
 
 
@@ -64,7 +65,7 @@ def test_bad_input_gets_one_line(tmp_path):
                        (("add", "x", "--transport", "smtp"), "transport 'smtp'"),
                        (("add", "a b"), "without ':'")):
         out = run(tmp_path, *args)
-        assert out.returncode == 2 and text in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+        assert out.exit_code == 2 and text in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
 def test_password_hash_is_salted_scrypt():
