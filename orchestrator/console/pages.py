@@ -633,9 +633,11 @@ async def devices_page(request: web.Request) -> web.Response:
             if len(matches) == 1:
                 device = matches[0]
     data: dict[str, Any] = {"q": q, "device": device, "matches": matches, "readings": None, "dispatches": [],
+                            "outages": [],
                             "in_outage": None, "readings_note": None}
     if device is not None:
         data["dispatches"] = await _queries(request).device_dispatches(device.device)
+        data["outages"] = await _queries(request).device_outages(device.device)
         ctx = _ctx(request)
         if ctx.readings is not None:
             now = utcnow()

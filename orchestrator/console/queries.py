@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from orchestrator.core.dispatch import DispatchState
 from orchestrator.correlation.store import DispatchProgressRow
 from orchestrator.store.campaigns import CampaignRow, DispatchRecordRow
+from orchestrator.store.outages import OutageDeviceRow, OutageRow
 
 _R = DispatchRecordRow
 _P = DispatchProgressRow
@@ -90,3 +91,13 @@ class ConsoleQueries:
                 .where(_R.device == device).order_by(UPDATED.desc()).limit(limit))
             return [{"campaign": c, "program": p, "state": st, "cause": cause, "detail": d, "updated_at": at,
                      "attempt": a} for c, p, st, cause, d, at, a in rows]
+
+    async def device_outages(self, device: str, limit: int = 10) -> list[dict]:
+        """Outages that affected the device (any level, its own or its transformer's or feeder's), newest first."""
+        async with self._sessions() as s:
+            rows = await s.execute(
+                select(OutageRow.id, OutageRow.level, OutageRow.asset, OutageRow.status, OutageRow.first_event,
+                       OutageRow.restored_at).join(OutageDeviceRow, OutageDeviceRow.outage_id == OutageRow.id)
+                .where(OutageDeviceRow.device == device).order_by(OutageRow.first_event.desc()).limit(limit))
+            return [{"id": i, "level": lvl, "asset": a, "status": st, "first_event": f, "restored_at": r}
+                    for i, lvl, a, st, f, r in rows]
