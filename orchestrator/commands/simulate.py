@@ -64,7 +64,7 @@ def headend(
     time_scale: float = typer.Option(1.0, "--time-scale", help="Real seconds per simulated second."),
     topology_out: Optional[Path] = typer.Option(None, "--topology-out", help="Also write the import file here."),
     reading_interval: float = typer.Option(900.0, "--reading-interval",
-                                           help="Simulated seconds per interval reading (0: none)."),
+                                           help="Interval readings every 900 or 3600 simulated seconds (0: none)."),
     failure_rate: float = typer.Option(0.0, "--failure-rate", help="Share of devices rejecting a control."),
     no_confirmation_rate: float = typer.Option(0.0, "--no-confirmation-rate",
                                                help="Share of accepted controls never confirmed."),

@@ -63,7 +63,7 @@ class Behaviour:
     late_latency: Latency = field(default_factory=lambda: Latency("uniform", 60.0, 300.0))
     last_gasp_delay: tuple[float, float] = (30.0, 45.0)
     last_gasp_resends: int = 1
-    reading_interval_s: float = 900.0  # simulated seconds per interval reading; 0 = no periodic readings
+    reading_interval_s: float = 900.0  # 900 or 3600 simulated seconds per interval reading; 0 = none
     events_per_message: int = 200
     readings_per_message: int = 500
     seed: int = 1
@@ -76,5 +76,7 @@ class Behaviour:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}")
+        if self.reading_interval_s not in (0, 900, 3600):
+            raise ValueError("reading_interval_s must be 900 (15-minute), 3600 (hourly) or 0 (no interval readings)")
         if self.last_gasp_delay[0] > self.last_gasp_delay[1] or self.last_gasp_delay[0] < 0:
             raise ValueError("last_gasp_delay must be LO:HI seconds with 0 <= LO <= HI")

@@ -550,14 +550,17 @@ class HeadEndSimulator:
                    for f in (0.1, 0.5, 0.9)]
         return max(0.0, sum(samples) / len(samples)) * length / 3600.0
 
-    def interval_readings(self, end: float) -> list[MeterReadingData]:
-        """Every powered meter's energy over the interval ending at ``end`` (sim time)."""
-        length = self.behaviour.reading_interval_s
+    def interval_readings(self, end: float, length: float | None = None) -> list[MeterReadingData]:
+        """Every powered meter's energy over the interval ending at ``end`` (sim time; 15 min by default)."""
+        length = length or self.behaviour.reading_interval_s or 900.0
+        if length not in (900, 3600):
+            raise ValueError("interval readings are 15-minute (900 s) or hourly (3600 s)")
+        interval_type = KWH_60MIN_DELIVERED if length == 3600 else KWH_15MIN_DELIVERED
         out = []
         for premise in self.fleet.premises:
             if self.powered_off[premise.meter] > 0:
                 continue
-            out.append(MeterReadingData(device=premise.meter, interval_type=KWH_15MIN_DELIVERED,
+            out.append(MeterReadingData(device=premise.meter, interval_type=interval_type,
                                         intervals=[(int(end), round(self._interval_kwh(premise, end - length, length),
                                                                     4))]))
         return out

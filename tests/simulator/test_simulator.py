@@ -267,3 +267,30 @@ def test_latency_parsing():
             Latency.parse(bad)
     with pytest.raises(ValueError, match="lost_rate"):
         Behaviour(lost_rate=2)
+
+
+async def test_interval_readings_show_the_reduction_of_a_load_control_event():
+    from datetime import datetime, timezone
+
+    fleet = generate_fleet(300, seed=12)
+    afternoon = datetime(2026, 7, 15, 15, 0, tzinfo=timezone.utc)  # AC running
+    behaviour = Behaviour(time_scale=0.0001, reading_interval_s=0, seed=12)
+    ac = [d for d, x in fleet.devices.items() if x.kind in ("thermostat", "load_control_switch")]
+    meters = sorted({fleet.premise_of(d).meter for d in ac})
+    async with HeadEndSimulator(fleet, behaviour, start_time=afternoon) as sim:
+        end = (sim.sim_now() // 900 + 3) * 900  # an interval that starts after the control
+
+        def kwh() -> dict[str, float]:
+            return {m.device: m.intervals[0][1] for m in sim.interval_readings(end) if m.device in meters}
+
+        baseline = kwh()
+        await post(sim.url + "/iec", control_message(ac, code="16.15.0.54", duration=120))  # 50 % cycling
+        controlled = kwh()
+        await post(sim.url + "/iec", control_message(ac, code="16.15.43.8"))  # cancel: back to normal
+        restored = kwh()
+    reduction = sum(baseline.values()) - sum(controlled.values())
+    assert reduction > 0.1 * sum(baseline.values())  # AC is a large share of afternoon demand
+    assert all(controlled[m] < baseline[m] for m in meters)
+    assert restored == baseline
+    untouched = [m for m in fleet.meters if m not in meters][:20]
+    assert all(sim.interval_readings(end)[fleet.meters.index(m)].intervals[0][1] >= 0 for m in untouched)
