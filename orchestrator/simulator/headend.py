@@ -57,6 +57,7 @@ from orchestrator.readings.messages import (
 from orchestrator.readings.reading_types import (
     KW_INSTANTANEOUS,
     KWH_15MIN_DELIVERED,
+    KWH_60MIN_DELIVERED,
     KWH_REGISTER_DELIVERED,
 )
 from orchestrator.simulator.behaviour import Behaviour
