@@ -35,15 +35,15 @@ app.add_typer(event_app, name="event")
 from orchestrator.commands.readings import app as readings_app, masterdata_app  # noqa: E402
 app.add_typer(readings_app, name="readings")
 app.add_typer(masterdata_app, name="masterdata")
-from orchestrator.commands.token import app as token_app, audit_app, user_app  # noqa: E402
-app.add_typer(token_app, name="token")
-app.add_typer(user_app, name="user")
-app.add_typer(audit_app, name="audit")
 from orchestrator.commands.outage import app as outage_app, oms_app  # noqa: E402
 app.add_typer(outage_app, name="outage")
 from orchestrator.commands.rollup import app as rollup_app  # noqa: E402
 app.add_typer(rollup_app, name="rollup")
 app.add_typer(oms_app, name="oms")
+from orchestrator.commands.token import app as token_app, audit_app, user_app  # noqa: E402
+app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
 
 try:  # the IEC wire layer has its own commands (validate, roundtrip, convert)
     from orchestrator.iec.cli import app as iec_app
@@ -126,13 +126,22 @@ def serve(
 def demo(
     port: int = typer.Option(8080, help="HTTP port (0 picks a free one)."),
     data_dir: Optional[Path] = typer.Option(None, help="Keep the demo's state here (default: a temp dir)."),
+    scenario: str = typer.Option("none", help="none (just run), or peak-day (a scripted, compressed peak day)."),
+    headless: bool = typer.Option(False, "--headless", help="Run the scenario to its end, print a JSON summary "
+                                                            "on stdout and exit (logs go to stderr)."),
+    devices: int = typer.Option(10000, min=10, max=1_000_000, help="Meters in the simulated fleet."),
+    seed: int = typer.Option(1, help="Seed of the fleet and the simulator: the same seed, the same run."),
 ) -> None:
-    """Run the whole job on the embedded runtime, no server to install; Ctrl-C stops it."""
-    from orchestrator.demo import run_demo
+    """Run the whole job on the embedded runtime with a simulated head-end and OMS; Ctrl-C stops it."""
+    from orchestrator.demo import SCENARIOS, run_demo
 
+    if scenario not in SCENARIOS:
+        fail(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
+    if headless and scenario == "none":
+        fail("--headless needs a scenario to run, e.g. --scenario peak-day")
     directory = data_dir or Path(tempfile.mkdtemp(prefix="orchestrator-demo-"))
     s = settings(runtime="embedded", http_port=port, data_dir=directory, database_url=None)
-    asyncio.run(run_demo(s))
+    asyncio.run(run_demo(s, devices=devices, seed=seed, scenario=scenario, headless=headless))
 
 
 @app.command()
