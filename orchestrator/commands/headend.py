@@ -38,11 +38,11 @@ def _run(database_url: Optional[str], work):
 @app.command("add")
 def add(
     name: str = typer.Argument(..., help="Head-end name; also the HTTP basic user name it authenticates with."),
-    url: Optional[str] = typer.Option(None, "--url", help="Where EndDeviceControls are sent (the head-end's endpoint)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Where requests are sent: the head-end's http(s) endpoint, or kafka:TOPIC."),
     vendor: Optional[str] = typer.Option(None, "--vendor",
                                          help="Code-map profile (orchestrator/iec/vendors/*.yaml); default standard."),
     transport: Optional[str] = typer.Option(None, "--transport",
-                                            help="bare (IEC 61968-100 XML, default), soap11 or soap12."),
+                                            help="bare (IEC 61968-100 XML, default), soap11, soap12, or kafka (--url kafka:TOPIC)."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1,
                                               help="Requests in flight to this head-end at most (default 4)."),
     rate: Optional[float] = typer.Option(None, "--rate", help="Requests per second to this head-end (default 20)."),

@@ -4,7 +4,9 @@ Records on ``edc.outbound`` are keyed by head-end name and carry one complete IE
 request (EndDeviceControls, GetMeterReadings, ...) as built by the dispatcher. For each one the
 client looks up the head-end (``store.headends``: URL, bare or SOAP, concurrency, rate), fills in
 AsyncReplyFlag/ReplyAddress when the request has none and a reply address is configured, and
-POSTs it, within the head-end's concurrency and rate limits. Transport errors (refused, timeout,
+POSTs it, within the head-end's concurrency and rate limits (or, for a head-end with transport
+``kafka``, publishes it to the head-end's own topic, whose answers come back through the IEC
+endpoint or ``iec.inbound``). Transport errors (refused, timeout,
 HTTP 5xx) are retried with exponential backoff and jitter; a head-end that keeps failing opens its
 circuit breaker, so requests fail fast until a trial request succeeds again.
 
@@ -228,6 +230,11 @@ class HeadEndClient:
         if link is None:
             HEADEND_REQUESTS.labels(headend=name or "-", outcome="no_headend").inc()
             return self._undelivered(record, name, request, NO_HEADEND, f"no head-end {name!r} with an endpoint URL")
+        if link.config.transport == "kafka":  # the head-end reads its requests from a topic of its own
+            HEADEND_REQUESTS.labels(headend=name, outcome="published").inc()
+            body, _ = self._body(request, record.value, link.config)
+            return [Record(topic=link.config.url[len("kafka:"):], key=name, value=body,
+                           headers=tuple(h for h in record.headers if h[0] != "iec.headend") + (("iec.headend", name),))]
         if not link.breaker.allow():
             HEADEND_REQUESTS.labels(headend=name, outcome="circuit_open").inc()
             return self._undelivered(record, name, request, CIRCUIT_OPEN,

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -21,11 +22,15 @@ from sqlalchemy import Float, Integer, String, delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orchestrator import topics
 from orchestrator.store.models import Base, UtcDateTime, utcnow
 from orchestrator.store.topology import HeadEndRow
 
-TRANSPORTS = ("bare", "soap11", "soap12")
+# bare / soap11 / soap12: HTTP POST to the url; kafka: requests published to the topic named by a
+# ``kafka:<topic>`` url (the head-end consumes it and answers on iec.inbound or the IEC endpoint).
+TRANSPORTS = ("bare", "soap11", "soap12", "kafka")
 # scrypt cost: ~50-100 ms per check on a small machine, so successful checks are cached briefly.
+_TOPIC = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 AUTH_CACHE_S = 60.0
 
@@ -111,7 +116,12 @@ class HeadendStore:
             raise HeadendError(f"head-end name {name!r} must be 1-100 characters without ':', '/' or spaces")
         if transport not in TRANSPORTS:
             raise HeadendError(f"transport {transport!r} is not one of {', '.join(TRANSPORTS)}")
-        if url is not None and not url.startswith(("http://", "https://")):
+        url = url if url is not None else (current.url if current else None)
+        if transport == "kafka":
+            if url is None or not url.startswith("kafka:") or not _TOPIC.match(url[6:]) or url[6:] in topics.ALL:
+                raise HeadendError(f"a kafka head-end needs --url kafka:<topic> (letters, digits, '.', '_', '-'; "
+                                   f"not one of the orchestrator's own topics), not {url!r}")
+        elif url is not None and not url.startswith(("http://", "https://")):
             raise HeadendError(f"url {url!r} must start with http:// or https://")
         if max_concurrency < 1 or rate_per_s <= 0:
             raise HeadendError("concurrency must be at least 1 and rate above 0")

@@ -180,3 +180,19 @@ def test_breaker_half_opens_after_the_reset_time():
     assert not breaker.allow()  # one trial at a time
     breaker.success()
     assert breaker.state == CircuitBreaker.CLOSED and breaker.allow()
+
+
+async def test_a_kafka_head_end_gets_its_requests_on_its_own_topic(parts):
+    headends, runtime, client = parts
+    from orchestrator.store.headends import HeadendError
+
+    with pytest.raises(HeadendError, match="kafka:<topic>"):
+        await headends.add("hes-k", url="http://x", vendor="standard", transport="kafka")
+    with pytest.raises(HeadendError, match="own topics"):
+        await headends.add("hes-k", url=f"kafka:{topics.EDC_REPLIES}", vendor="standard", transport="kafka")
+    await headends.add("hes-k", url="kafka:hes-k.requests", vendor="standard", transport="kafka")
+    message_id, body = controls(["D-1"])
+    await client.write([Record(topics.EDC_OUTBOUND, "hes-k", body)])
+    [request] = runtime.read_topic("hes-k.requests")
+    assert request.key == "hes-k" and request.value == body and request.header("iec.headend") == "hes-k"
+    assert runtime.read_topic(topics.EDC_REPLIES) == [] and letters(runtime) == []
