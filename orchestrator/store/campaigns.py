@@ -202,9 +202,9 @@ class CampaignStore:
         chunk is generated while the database (in its driver thread) writes the previous one.
         """
         n = 0
-        stmt = insert(_R.__table__)
         async with self._sessions() as s, s.begin():
             conn = await s.connection()
+            write = self._bulk_writer(conn)
             writing: asyncio.Future | None = None
             chunk: list[dict] = []
             for row in rows:
@@ -212,15 +212,33 @@ class CampaignStore:
                 if len(chunk) == CHUNK:
                     if writing is not None:
                         await writing
-                    writing = asyncio.ensure_future(conn.execute(stmt, chunk))
+                    writing = asyncio.ensure_future(write(chunk))
                     n += len(chunk)
                     chunk = []
             if writing is not None:
                 await writing
             if chunk:
-                await conn.execute(stmt, chunk)
+                await write(chunk)
                 n += len(chunk)
         return n
+
+    @staticmethod
+    def _bulk_writer(conn):
+        """executemany of dispatch rows: on SQLite straight to the driver with the columns' own bind
+        processors (the same stored values, a third of the per-row cost); elsewhere Core INSERT."""
+        if conn.dialect.name != "sqlite":
+            stmt = insert(_R.__table__)
+            return lambda chunk: conn.execute(stmt, chunk)
+        columns = [_R.__table__.c[name] for name in RECORD_COLUMNS]
+        processors = [(name, c.type._cached_bind_processor(conn.dialect)) for name, c in zip(RECORD_COLUMNS, columns)]
+        sql = (f"INSERT INTO {_R.__tablename__} ({', '.join(RECORD_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
+
+        def write(chunk: list[dict]):
+            params = [tuple(p(row[name]) if p is not None else row[name] for name, p in processors) for row in chunk]
+            return conn.exec_driver_sql(sql, params)
+
+        return write
 
     async def pending_message_ids(self, campaign: str, step: int | None = None) -> list[str]:
         async with self._sessions() as s:

@@ -169,3 +169,29 @@ async def test_jobs_lost_in_a_crash_are_recovered_on_start(tmp_path):
         assert (await store.rollup("ev-half"))["SENT"] == 12 and (await store.rollup("ev-due"))["SENT"] == 1
         jobs = running.context.events.scheduler.jobs()
         assert sorted(j for j, _ in jobs) == ["ev-due:end", "ev-half:end"]
+
+
+async def test_the_sqlite_bulk_path_stores_what_sqlalchemy_would(tmp_path):
+    """Bulk inserts bypass SQLAlchemy's row machinery on SQLite; the stored text must not differ,
+    or comparisons in SQL (deadline sweeps, start filters) would see two formats."""
+    from sqlalchemy import insert
+
+    from orchestrator.store.campaigns import DispatchRecordRow
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'catalogue.db'}"
+    await upgrade_async(url)
+    engine = make_engine(url)
+    try:
+        at = datetime(2026, 7, 1, 12, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-7)))
+        row = {"campaign": "c", "state": "PENDING", "attempt": 0, "headend": "h", "step": 0, "message_id": "m",
+               "start_at": at, "end_at": at, "deadline": at, "updated_at": at, "cause": None, "cause_message_id": None,
+               "detail": ""}
+        await CampaignStore(sessionmaker(engine)).insert_records([{**row, "device": "bulk"}])
+        async with engine.begin() as conn:
+            await conn.execute(insert(DispatchRecordRow.__table__), [{**row, "device": "core"}])
+        async with engine.connect() as conn:
+            stored = (await conn.exec_driver_sql(
+                "SELECT device, start_at, end_at, deadline, updated_at FROM dispatch_record ORDER BY device")).all()
+        assert stored[0][1:] == stored[1][1:] == ("2026-07-01 19:30:15.123456",) * 4
+    finally:
+        await engine.dispose()
