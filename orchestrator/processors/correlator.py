@@ -28,7 +28,8 @@ from datetime import datetime
 
 from orchestrator import topics
 from orchestrator.core import correlation as rules
-from orchestrator.core.dispatch import DispatchEvent, DispatchState, InvalidDispatchTransition, apply, is_stale
+from orchestrator.core.dispatch import TRANSITIONS as DISPATCH_TRANSITIONS
+from orchestrator.core.dispatch import DispatchState, InvalidDispatchTransition, is_stale
 from orchestrator.core.dispatch import DispatchEventKind as K
 from orchestrator.core.programs import Acknowledgement, Program
 from orchestrator.core.topology import TopologyView
@@ -50,6 +51,38 @@ S = DispatchState
 DEFAULT_ACK = Acknowledgement()
 
 
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+_children: dict[tuple, object] = {}
+
+
+def _metric(metric, *labels: str):
+    """``metric.labels(*labels)``, cached: the label lookup costs more than the increment."""
+    key = (id(metric), labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What ``core.dispatch.is_stale`` reads of a record."""
+
+    state: DispatchState
+    cause: K | None
+    cause_message_id: str | None
+    device: str
+    campaign: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """What ``core.dispatch.is_stale`` reads of an event."""
+
+    kind: K
+    message_id: str | None
+
+
 @dataclass
 class _Ctx:
     """What one call of the processor produces."""
@@ -67,6 +100,7 @@ class Correlator:
         self.hold_s = hold_s
         self.validate = validate  # ede.inbound has passed the inbound router's validation
         self._by_start = {p.controls.start: p.id for p in programs.values()}
+        self._maps: dict[str, _CachedMap] = {}
 
     # ------------------------------------------------------------------ entry
     async def process(self, record: Record, state: State) -> list[Record]:
@@ -97,10 +131,14 @@ class Correlator:
     def _code_map(self, device: str):
         placement = self.topology.devices.get(device)
         vendor = placement.vendor if placement and placement.vendor else "standard"
-        try:
-            return code_map(vendor)
-        except (OSError, ValueError):
-            return code_map("standard")
+        cached = self._maps.get(vendor)
+        if cached is None:
+            try:
+                cached = _CachedMap(code_map(vendor))
+            except (OSError, ValueError):
+                cached = _CachedMap(code_map("standard"))
+            self._maps[vendor] = cached
+        return cached
 
     def _dead_letter(self, ctx: _Ctx, record: Record | None, reason_code: str, reason: str, *,
                      source_topic: str | None = None, key: str | None = None, message_id: str | None = None,
@@ -122,26 +160,34 @@ class Correlator:
     def _transition(self, state: State, ctx: _Ctx, rec: dict, kind: K, at: float, *, message_id: str | None = None,
                     detail: str = "", rule: str | None = None) -> bool:
         """Apply one event; True when the record changed (then an update is emitted)."""
-        before = rules.to_dispatch(rec)
-        event = DispatchEvent(kind=kind, at=rules.from_epoch(at), message_id=message_id, detail=detail)
+        # core.dispatch.apply over the record's fields, without building the frozen dataclasses
+        # (this runs once per event on the hot path): the same is_stale, the same TRANSITIONS.
+        before = _View(S(rec["state"]), K(rec["cause"]) if rec.get("cause") else None, rec.get("cause_message_id"),
+                       rec["device"], rec["campaign"])
+        event = _Event(kind, message_id)
         if is_stale(before, event):
-            STALE.labels(kind=kind.value).inc()
+            _metric(STALE, kind.value).inc()
             return False
-        after = apply(before, event)  # raises InvalidDispatchTransition for an impossible event
-        rec.update(state=after.state.value, attempt=after.attempt, cause=kind.value, cause_message_id=message_id,
-                   detail=detail, updated_at=at, seq=rec.get("seq", 0) + 1)
+        to = DISPATCH_TRANSITIONS.get((before.state, kind))
+        if to is None:
+            raise InvalidDispatchTransition(
+                f"device {before.device} in campaign {before.campaign}: {kind.value} is not possible "
+                f"in state {before.state.value}")
+        rec.update(state=to.value, attempt=rec["attempt"] + (1 if kind is K.SENT else 0), cause=kind.value,
+                   cause_message_id=message_id, detail=detail, updated_at=at, seq=rec.get("seq", 0) + 1)
+        after = _View(to, kind, message_id, before.device, before.campaign)
         if rule:
             rec["rule"] = rule
         if after.state in (S.REJECTED, S.FAILED, S.OPTED_OUT, S.ENDED, S.CANCELLED, S.SKIPPED_OUTAGE,
                            S.SKIPPED_INELIGIBLE):
             rec["deadlines"] = {}
         state[rules.record_key(rec["device"], rec["campaign"])] = rec
-        TRANSITIONS.labels(state=after.state.value, program=rec.get("program") or "", rule=rec.get("rule") or "").inc()
+        _metric(TRANSITIONS, after.state.value, rec.get("program") or "", rec.get("rule") or "").inc()
         update = {k: rec.get(k) for k in rules.RECORD_FIELDS if k != "deadlines"}
         update.update(event=kind.value, previous=before.state.value, at=at,
                       deadline=min(rec["deadlines"].values()) if rec["deadlines"] else None)
         ctx.out.append(Record(topics.DISPATCH_UPDATES, rec["campaign"],
-                              json.dumps(update, separators=(",", ":"), sort_keys=True).encode()))
+                              _dumps(update).encode()))
         return True
 
     def _hold(self, state: State, ctx: _Ctx, device: str, item: dict, at: float) -> None:
@@ -293,7 +339,7 @@ class Correlator:
             self._outage(ev, meaning, state, ctx)
             return
         if meaning not in rules.CONTROL_EVENTS:
-            EVENTS.labels(outcome="ignored").inc()
+            _metric(EVENTS, "ignored").inc()
             return
         rec, rule = self._match(ev, meaning, state)
         if rec is None:
@@ -324,13 +370,13 @@ class Correlator:
             self._dead_letter(ctx, None, "invalid_transition", str(exc), source_topic=topics.EDE_INBOUND,
                               key=device, message_id=ev.get("message_id"), payload=json.dumps(ev))
             return
-        EVENTS.labels(outcome="applied" if changed else "stale").inc()
+        _metric(EVENTS, "applied" if changed else "stale").inc()
         if not changed:
             return
         if kind is K.CONFIRMED:
             rec["confirmed_at"] = at
             if rec.get("sent_at") is not None:
-                CONFIRMATION_LATENCY.labels(program=rec.get("program") or "").observe(max(at - rec["sent_at"], 0.0))
+                _metric(CONFIRMATION_LATENCY, rec.get("program") or "").observe(max(at - rec["sent_at"], 0.0))
             rec["deadlines"].pop("reply", None)
             rec["deadlines"].pop("confirm", None)
             state[rules.record_key(device, rec["campaign"])] = rec
@@ -495,6 +541,23 @@ class Correlator:
                 reason = f"{p['meaning']} event for device {device}: {which} has no dispatch record"
                 self._dead_letter(ctx, None, "unmatched_event", reason, source_topic=topics.EDE_INBOUND,
                                   key=device, message_id=p.get("message_id"), payload=json.dumps(p))
+
+
+class _CachedMap:
+    """A vendor code map with its answers remembered (codes repeat; pattern matching does not need to)."""
+
+    def __init__(self, code_map):
+        self._map = code_map
+        self._seen: dict[tuple, CanonicalEvent] = {}
+
+    def meaning(self, code: str | None = None, *, name: str | None = None, kind: str = "event") -> CanonicalEvent:
+        key = (code, name, kind)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._map.meaning(code, name=name, kind=kind)
+            if len(self._seen) < 10_000:
+                self._seen[key] = found
+        return found
 
 
 def _event_payload(ev: EndDeviceEvent, index: int, record_key: str | None) -> dict:
