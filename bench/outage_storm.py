@@ -1,6 +1,6 @@
 """A storm through the outage detector: power-offs then restores from a million meters.
 
-    python bench/outage_storm.py [--quick]
+    python bench/outage_storm.py [--quick] [--speedup N]
 
 Full run: 1,000,000 meters on 50,000 service transformers (20 each) on 1,000 feeders. 200,000
 meters go off within the first minute of event time — 8,000 whole transformers concentrated on
@@ -167,14 +167,14 @@ async def _drive(processor, records: list[Record], plan, window_s: float, speedu
     return busy, delays, counts, state, sampled / parse_s, sampled / lxml_s
 
 
-def run(quick: bool = False) -> list[dict]:
+def run(quick: bool = False, speedup: float | None = None) -> list[dict]:
     """One row: name, items (events), items_per_s, ceiling_items_per_s, ratio, peak_rss_mb, p50_ms, p99_ms."""
     if quick:
         feeders, tx, meters, storm_feeders, singles = 20, 10, 20, 2, 150  # 4,000 meters, 550 power-offs
-        speedup = 120.0
+        speedup = speedup or 120.0
     else:
         feeders, tx, meters, storm_feeders, singles = 1000, 50, 20, 160, 40_000  # 1M meters, 200k power-offs
-        speedup = 4.0
+        speedup = speedup or 1.0  # real time: head-ends send events as they happen
     view = topology(feeders=feeders, transformers=tx, meters=meters)
     rules = OutageRules()
     processor = make_outage_processor(view, rules, tick_lateness_s=0.0)  # the replay has no events in flight
@@ -197,8 +197,10 @@ def run(quick: bool = False) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small storm (a few seconds)")
+    parser.add_argument("--speedup", type=float, default=None,
+                        help="replay speed against real time (default 1 for the full run, 120 with --quick)")
     args = parser.parse_args()
-    rows = run(args.quick)
+    rows = run(args.quick, args.speedup)
     print(f"{'measurement':52} {'events':>8} {'events/s':>9} {'parse/s':>9} {'ratio':>6} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'RSS MB':>7}")
     for r in rows:
