@@ -246,16 +246,25 @@ class HeadEndClient:
             link.breaker.failure()
             HEADEND_REQUESTS.labels(headend=name, outcome="transport_error").inc()
             return self._undelivered(record, name, request, UNREACHABLE, str(exc))
+        invalid = None
         try:
             reply = parse_message(answer)
         except IecError as exc:
-            link.breaker.failure()
-            HEADEND_REQUESTS.labels(headend=name, outcome="bad_answer").inc()
-            return self._undelivered(record, name, request, BAD_ANSWER, f"HTTP {status}: {exc.text}", answer)
+            # A well-formed reply that misses its schema (common in the field) still says what the
+            # head-end did with the request: pass it on, marked, rather than claim it was lost.
+            reply = _lenient(answer)
+            if reply is None:
+                link.breaker.failure()
+                HEADEND_REQUESTS.labels(headend=name, outcome="bad_answer").inc()
+                return self._undelivered(record, name, request, BAD_ANSWER, f"HTTP {status}: {exc.text}", answer)
+            invalid = f"[{exc.code}] {exc.text}"
         link.breaker.success()
         result = reply.Reply.Result.value.lower() if reply.Reply else "ok"
         HEADEND_REQUESTS.labels(headend=name, outcome=result).inc()
-        return [self._reply_record(reply, answer, name, request)]
+        out = self._reply_record(reply, answer, name, request)
+        if invalid:
+            out = Record(out.topic, out.key, out.value, out.headers + (("iec.invalid", invalid[:500]),))
+        return [out]
 
     def _body(self, request: Message, raw: bytes, config: HeadEnd) -> tuple[bytes, str]:
         header = request.Header
@@ -343,6 +352,15 @@ class HeadEndClient:
         return DeadLetter(source_topic=topics.EDC_OUTBOUND, reason=text, code=code, key=name, message_id=message_id,
                           processor=NAME, payload=record.value.decode("utf-8", "replace")[:65536],
                           extra=extra).to_record(topics.DEADLETTER)
+
+
+def _lenient(answer: bytes) -> Message | None:
+    """The reply without schema validation, if it is a well-formed IEC message with a Reply."""
+    try:
+        reply = parse_message(answer, validate=False)
+    except (IecError, ValueError):
+        return None
+    return reply if reply.Reply is not None else None
 
 
 def _looks_like_iec(answer: bytes) -> bool:

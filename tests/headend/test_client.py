@@ -196,3 +196,26 @@ async def test_a_kafka_head_end_gets_its_requests_on_its_own_topic(parts):
     [request] = runtime.read_topic("hes-k.requests")
     assert request.key == "hes-k" and request.value == body and request.header("iec.headend") == "hes-k"
     assert runtime.read_topic(topics.EDC_REPLIES) == [] and letters(runtime) == []
+
+
+async def test_a_reply_that_misses_its_schema_is_passed_on_marked(parts):
+    headends, runtime, client = parts
+
+    async def sloppy(request):
+        from orchestrator.iec import ok_reply, parse_message, to_xml
+
+        reply = to_xml(ok_reply(parse_message(await request.read()), source="hes-sloppy"))
+        source = b"<msg:Source>hes-sloppy</msg:Source>"  # out of schema order, as some head-ends send it
+        reply = reply.replace(source, b"").replace(b"</tns:Header>", source + b"</tns:Header>")
+        return web.Response(body=reply, content_type="application/xml")
+
+    runner, url = await serve(sloppy)
+    try:
+        await headends.add("hes-sloppy", url=url, vendor="standard")
+        message_id, body = controls(["D-1"])
+        await client.write([Record(topics.EDC_OUTBOUND, "hes-sloppy", body)])
+    finally:
+        await runner.cleanup()
+    [reply] = runtime.read_topic(topics.EDC_REPLIES)
+    assert reply.key == message_id and reply.header("iec.invalid", "").startswith("[1.3]")
+    assert reply.header("iec.synthetic") is None and letters(runtime) == []
