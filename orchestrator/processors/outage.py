@@ -1,6 +1,6 @@
 """Outage detector: meter power events in, outage signals and OMS notifications out.
 
-One processor, three record kinds, each keyed so its state stays in its partition:
+One processor, four inputs, each keyed so that the state it writes stays in its partition:
 
 - ``ede.inbound`` (keyed by end device mRID): raw IEC EndDeviceEvents. Power events of the
   record's device become deduplicated facts (``core.outages.device_signal``), published on
@@ -10,9 +10,10 @@ One processor, three record kinds, each keyed so its state stays in its partitio
 - ``readings.inbound`` (keyed by device): answers to the on-request reads this processor sent
   to verify a restoration; recognised by their CorrelationID (``outage-verify|owner|device|ms``)
   and forwarded to the owner. Every other reading is ignored after a byte search.
-- ``outage.signals`` (keyed by owner): meter facts and clock ticks, fed to the
+- ``outage.signals`` (keyed by owner): meter facts and owner ticks, fed to the
   ``OutageDetector``; it emits ``oms.notifications`` (keyed by outage id) and GetMeterReadings
   requests on ``edc.outbound`` (keyed by head-end).
+- ``clock.ticks`` (one per partition): see below.
 
 How time advances without wall-clock timers: an owner's clock is the latest event time it has
 seen, and due deadlines are swept whenever it moves. Quiet owners are moved by ticks:
