@@ -216,7 +216,7 @@ class CachedTopology:
             return self._view
 
 
-async def start_campaigns(settings, engine, publisher, url: str, stack) -> EventService:
+async def start_campaigns(settings, engine, publisher, url: str, stack, in_outage=None) -> EventService:
     """Wire programs, store, dispatcher and scheduler for this process (``service.start`` calls it).
 
     On the Kafka runtime the API process runs this too: the dispatcher publishes through the
@@ -232,7 +232,8 @@ async def start_campaigns(settings, engine, publisher, url: str, stack) -> Event
     await store.sync_programs(programs.values())
     topology = TopologyStore(sessions).load_view
     dispatcher = Dispatcher(store, programs, topology, publisher, message_size=settings.dispatch_message_size,
-                            reply_address=settings.dispatch_reply_address or f"{url}/iec/v1/messages")
+                            reply_address=settings.dispatch_reply_address or f"{url}/iec/v1/messages",
+                            in_outage=in_outage)
     scheduler = None
     if settings.scheduler_enabled:
         scheduler = CampaignScheduler(dispatcher, settings.catalogue_url, dispatch_lead_s=settings.dispatch_lead_s)

@@ -192,7 +192,7 @@ class Demo:
         ]
         campaigns = []
         for program, targets, extra in plan:
-            c = await events.create(CreateEvent(program=program, targets=targets, start=start, duration_minutes=2,
+            c = await events.create(CreateEvent(program=program, targets=targets, start=start, duration_minutes=1,
                                                 reason="demo peak day", **extra), actor="demo")
             campaigns.append(c.id)
             say(f"  event {c.id}: {program} on {', '.join(targets)}")

@@ -123,9 +123,9 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     stack.push_async_callback(masterdata.stop)
     context.headends = HeadendStore(sessionmaker(engine))
     context.outages = outages.store
+    context.dispatch_progress = correlation.store
     await outages.start(publisher)
     stack.push_async_callback(outages.stop)
-    context.dispatch_progress = correlation.store
     runner = web.AppRunner(create_app(context), access_log=None)
     await runner.setup()
     stack.push_async_callback(runner.cleanup)
@@ -134,7 +134,8 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     port = runner.addresses[0][1]
     url = f"http://{settings.http_host}:{port}"
     from orchestrator.campaign_service import start_campaigns
-    context.events = await start_campaigns(settings, engine, publisher, url, stack)
+    context.events = await start_campaigns(settings, engine, publisher, url, stack,
+                                           in_outage=_devices_in_outage(outages.store, engine))
     if context.events.scheduler is not None:  # campaign start/ramp/end job runs, failures, lateness
         from orchestrator.metrics import instrument_scheduler
         instrument_scheduler(context.events.scheduler._scheduler)
@@ -142,6 +143,27 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
     context.events.dispatcher.in_outage = outages.store.devices_in_outage  # SKIPPED_OUTAGE (DESIGN.md)
     log.info("orchestrator serving", url=url, runtime=settings.runtime)
     return Running(settings=settings, context=context, runtime=runtime, url=url)
+
+
+def _devices_in_outage(outage_store, engine):
+    """For the dispatcher: every device at a premise whose meter is in an active outage."""
+    from orchestrator.store.topology import TopologyStore
+
+    topology = TopologyStore(sessionmaker(engine))
+
+    async def lookup() -> set[str]:
+        meters = await outage_store.devices_in_outage()
+        if not meters:
+            return set()
+        view = await topology.load_view()
+        out = set(meters)
+        for meter in meters:
+            placement = view.devices.get(meter)
+            if placement is not None and placement.usage_point:
+                out.update(view.devices_at_usage_point(placement.usage_point))
+        return out
+
+    return lookup
 
 
 async def serve_forever(settings: Settings, on_ready=None) -> None:

@@ -65,7 +65,7 @@ def test_unknown_worker_processor_is_a_clear_error():
     assert result.exit_code == 2 and "unknown processor(s): nope" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["serve", "--port", "0"], ["demo", "--port", "0"]])
+@pytest.mark.parametrize("command", [["serve", "--port", "0"], ["demo", "--port", "0", "--devices", "200"]])
 def test_serve_and_demo_answer_healthz_and_stop_on_ctrl_c(command, tmp_path):
     env = dict(os.environ, ORCHESTRATOR_LOG_FORMAT="json")
     proc = subprocess.Popen([sys.executable, "-m", "orchestrator.cli", *command, "--data-dir", str(tmp_path)],
