@@ -7,7 +7,6 @@ Public API:
 - ``apply_masterdata(message_bytes) -> Message`` and ``apply_due(now)`` on the service the composition
   root configured (``configure``), for the IEC endpoint and the scheduler.
 """
-from orchestrator.masterdata.service import (MasterData, SwitchingPolicy, apply_due, apply_masterdata,
-                                             configure)
+from orchestrator.masterdata.service import MasterData, SwitchingPolicy, apply_due, apply_masterdata, configure
 
 __all__ = ["MasterData", "SwitchingPolicy", "apply_due", "apply_masterdata", "configure"]

@@ -12,8 +12,14 @@ from datetime import date, datetime, timedelta
 
 from prometheus_client import Counter, Gauge
 
-from orchestrator.core.baselines import (BaselineError, BaselineMethod, Reduction, campaign_reduction,
-                                         event_intervals, measured_reduction)
+from orchestrator.core.baselines import (
+    BaselineError,
+    BaselineMethod,
+    Reduction,
+    campaign_reduction,
+    event_intervals,
+    measured_reduction,
+)
 from orchestrator.readings import reading_types
 from orchestrator.store.readings import ReadingStore
 

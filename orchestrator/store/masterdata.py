@@ -6,12 +6,26 @@ The topology itself (devices, usage points, links, agreements, enrolment) lives 
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text, and_, delete, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orchestrator.store.models import Base, UtcDateTime, utcnow
+from orchestrator.store.topology import (
+    AgreementRow,
+    CustomerRow,
+    DeviceLinkRow,
+    EndDeviceRow,
+    EnrolmentRow,
+    GroupMemberRow,
+    TransformerRow,
+    UsagePointRow,
+    _upsert,
+)
 
 
 class PendingChangeRow(Base):
@@ -78,16 +92,6 @@ Index("ix_switching_read_open", SwitchingReadRow.status, SwitchingReadRow.deadli
 #
 # Functions below run inside the caller's transaction (``masterdata.service`` opens one per item)
 # and raise ``Rejected`` for an item that must fail; they never commit.
-
-import json  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from sqlalchemy import and_, delete, exists, or_, select, update  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
-
-from orchestrator.store.topology import (  # noqa: E402
-    AgreementRow, CustomerRow, DeviceLinkRow, EndDeviceRow, EnrolmentRow, GroupMemberRow, TransformerRow, UsagePointRow,
-    _upsert)
 
 
 class Rejected(Exception):

@@ -39,8 +39,8 @@ async def test_unknown_references_are_rejected_naming_them(cat, shared_iec):
     reply = await cat.masterdata.apply(sample(shared_iec, "CloseMasterDataLinkageConfigRequest.xml"))
     assert reply.Reply.Result is ReplyResult.FAILED and ("6.2", METER_0F, "Meter") in errors_of(reply)
 
-    body = f"<CustomerAgreement><mRID>A9</mRID><Customer><mRID>C-NOPE</mRID></Customer>" \
-           f"<UsagePoints><mRID>UP1</mRID></UsagePoints></CustomerAgreement>"
+    body = "<CustomerAgreement><mRID>A9</mRID><Customer><mRID>C-NOPE</mRID></Customer>" \
+           "<UsagePoints><mRID>UP1</mRID></UsagePoints></CustomerAgreement>"
     reply = await cat.masterdata.apply(message("create", "CustomerAgreementConfig", body))
     assert errors_of(reply)[1:] == [("6.2", "C-NOPE", "Customer")]
     # The reply answers in the request's dialect and validates as a message.

@@ -12,8 +12,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from orchestrator.core.baselines import (BaselineError, BaselineMethod, campaign_reduction, compute_baseline,
-                                         eligible_days, measured_reduction)
+from orchestrator.core.baselines import (
+    BaselineError,
+    BaselineMethod,
+    campaign_reduction,
+    compute_baseline,
+    eligible_days,
+    measured_reduction,
+)
 
 UTC = timezone.utc
 START = datetime(2026, 7, 15, 16, tzinfo=UTC)
