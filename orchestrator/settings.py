@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(None, description="signs console session cookies; default: generated into data_dir/session.key")
     session_max_age_s: int = Field(8 * 3600, ge=60, description="console session lifetime")
     cookie_secure: bool = Field(False, description="mark the session cookie Secure (serve the console over HTTPS)")
+    api_rate_per_s: float = Field(50.0, ge=0, description="requests per second per client address on /api and /console; 0 = no limit")
+    api_rate_burst: int = Field(200, ge=1, description="requests a client may send at once before api_rate_per_s applies")
 
     @property
     def catalogue_url(self) -> str:

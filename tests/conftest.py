@@ -93,6 +93,7 @@ def _open_operator_api(monkeypatch):
     Tests that are not about access control run with it off, as before it existed; tests/auth and
     tests/console pass ``auth_required=True`` explicitly."""
     monkeypatch.setenv("ORCHESTRATOR_AUTH_REQUIRED", "false")
+    monkeypatch.setenv("ORCHESTRATOR_API_RATE_PER_S", "0")  # nor a per-client rate limit
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,6 +1,7 @@
 """REST for access control: the audit log (viewer) and API tokens (admin), under /api/v1."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -142,7 +143,18 @@ async def revoke_token(request: web.Request) -> web.Response:
     return _json(Token.model_validate(info.to_json(utcnow())))
 
 
+async def _document_access_errors(app: web.Application) -> None:
+    """Every operator API operation may answer 401 (no or bad credentials) and 403 (role too low)
+    when access control is on, and 429 when the rate limit is: say so in the OpenAPI document,
+    whichever module added the operation."""
+    auth = app[AUTH]
+    extra = ({401, 403} if auth.required else set()) | ({429} if auth.limiter is not None else set())
+    doc = spec(app)
+    doc.operations[:] = [replace(op, errors=tuple(sorted(set(op.errors) | extra))) for op in doc.operations]
+
+
 def register(app: web.Application) -> None:
+    app.on_startup.append(_document_access_errors)
     doc = spec(app)
     routes = [
         ("GET", "/audit", list_audit, "Audit log, newest first (who, when, what, from where)", None, AuditPage, 200,

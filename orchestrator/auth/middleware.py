@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -79,6 +79,33 @@ class LoginThrottle:
         self._failures.pop(client, None)
 
 
+class RateLimiter:
+    """A token bucket per client address: ``rate`` requests per second, bursts up to ``burst``.
+
+    Keeps at most ``max_clients`` buckets (the least recently seen go first), so a spray of
+    addresses cannot grow memory without bound.
+    """
+
+    def __init__(self, rate: float, burst: int, max_clients: int = 10000):
+        self.rate, self.burst, self.max_clients = rate, float(burst), max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def allow(self, client: str, now: float | None = None) -> float:
+        """0 if the request may go ahead, else the seconds until it may."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.pop(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1.0:
+            tokens -= 1.0
+        else:
+            wait = (1.0 - tokens) / self.rate
+        self._buckets[client] = (tokens, now)
+        if len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+
 @dataclass
 class Auth:
     users: UserStore | None
@@ -86,6 +113,7 @@ class Auth:
     required: bool = True
     cookie_secure: bool = False
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    limiter: RateLimiter | None = None
 
 
 AUTH = web.AppKey("auth", Auth)
@@ -168,9 +196,17 @@ async def _csrf_ok(request: web.Request) -> bool:
 @web.middleware
 async def auth_middleware(request: web.Request, handler):
     path = request.path
-    if is_open(path):
+    if is_open(path) and path != "/console/login":
         return await handler(request)
     auth = request.app[AUTH]
+    if auth.limiter is not None:
+        wait = auth.limiter.allow(client_address(request))
+        if wait > 0:
+            response = problem(429, "Too Many Requests", "slow down: too many requests from this address")
+            response.headers["Retry-After"] = str(max(1, round(wait)))
+            return response
+    if is_open(path):
+        return await handler(request)
     unsafe = request.method not in SAFE_METHODS
     if not auth.required:
         name = (request.headers.get("X-Operator") or "anonymous")[:100]

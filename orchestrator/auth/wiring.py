@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.auth.middleware import Auth
+from orchestrator.auth.middleware import Auth, RateLimiter
 from orchestrator.auth.middleware import register as register_middleware
 from orchestrator.auth.sessions import SessionSigner, load_secret
 from orchestrator.logs import get_logger
@@ -49,8 +49,9 @@ def register(app: web.Application, context) -> None:
     signer = SessionSigner(load_secret(settings.session_secret.get_secret_value() if settings.session_secret else None,
                                        settings.data_dir), settings.session_max_age_s)
     users = _LateUsers(context) if getattr(context, "users", None) is None else context.users
+    limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst) if settings.api_rate_per_s > 0 else None
     register_middleware(app, Auth(users=users, signer=signer, required=settings.auth_required,
-                                  cookie_secure=settings.cookie_secure))
+                                  cookie_secure=settings.cookie_secure, limiter=limiter))
     from orchestrator.auth import api
 
     api.register(app)

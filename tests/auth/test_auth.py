@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orchestrator.auth import ensure_demo_admin
-from orchestrator.auth.middleware import LoginThrottle, required_role
+from orchestrator.auth.middleware import LoginThrottle, RateLimiter, required_role
 from orchestrator.auth.sessions import COOKIE, SessionSigner, load_secret
 from orchestrator.cli import app as cli
 from orchestrator.commands.token import parse_expiry
@@ -337,12 +337,19 @@ async def test_auth_can_be_turned_off_for_a_lab(tmp_path):
 # ------------------------------------------------------------------ commands
 @pytest.fixture
 def cli_logging():
-    """The CLI configures logging onto CliRunner's captured stderr; point it back afterwards so
-    later tests do not log into a closed stream."""
-    yield
-    from orchestrator.logs import configure_logging
+    """The CLI configures logging onto CliRunner's captured stderr; put back the logging set-up
+    that was there before, so later tests neither log into a closed stream nor see a change."""
+    import logging
 
-    configure_logging()
+    import structlog
+
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.configure(**saved)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def test_token_user_and_audit_commands(tmp_path, cli_logging):
@@ -421,3 +428,38 @@ async def test_console_sign_in_with_an_api_token_ends_with_the_token(tmp_path):
         await running.context.users.revoke_token("demo-admin")
         async with http.get(url + "/console/audit", allow_redirects=False) as r:
             assert r.status == 303  # the session ended with its token
+
+
+def test_rate_limiter_token_bucket():
+    limiter = RateLimiter(rate=2.0, burst=3, max_clients=2)
+    assert [limiter.allow("a", now=10.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.allow("a", now=10.0) == pytest.approx(0.5)  # empty: one token every 0.5 s
+    assert limiter.allow("a", now=10.5) == 0.0
+    assert limiter.allow("b", now=10.5) == 0.0  # per client
+    limiter.allow("c", now=10.5)  # a third client evicts the least recently seen
+    assert limiter.allow("a", now=10.5) == 0.0  # "a" starts again with a full bucket
+
+
+async def test_api_answers_429_with_retry_after_past_the_rate(tmp_path):
+    async with orchestrator(tmp_path, rows=[], api_rate_per_s=1, api_rate_burst=3) as running, \
+            aiohttp.ClientSession() as http:
+        statuses = []
+        for _ in range(5):
+            async with http.get(running.url + "/api/v1/events") as r:
+                statuses.append(r.status)
+                if r.status == 429:
+                    assert int(r.headers["Retry-After"]) >= 1
+                    assert (await r.json())["title"] == "Too Many Requests"
+        assert statuses[:3] == [401, 401, 401] and 429 in statuses[3:]
+        async with http.get(running.url + "/healthz") as r:
+            assert r.status == 200  # health and metrics are never limited
+
+
+async def test_openapi_documents_access_errors(tmp_path):
+    async with orchestrator(tmp_path, rows=[], api_rate_per_s=50) as running, aiohttp.ClientSession() as http:
+        async with http.get(running.url + "/api/v1/openapi.json") as r:
+            doc = await r.json()
+        operations = [op for item in doc["paths"].values() for op in item.values()]
+        assert len(operations) > 10
+        assert all({"401", "403", "429"} <= set(op["responses"]) for op in operations)
+        assert "/api/v1/audit" in doc["paths"] and "post" in doc["paths"]["/api/v1/tokens"]

@@ -53,6 +53,7 @@ def topology_rows(feeders: tuple[str, ...] = ("F1", "F2"), per_feeder: int = 12)
 @asynccontextmanager
 async def orchestrator(tmp_path: Path, rows: list[dict] | None = None, **overrides):
     settings = Settings(**{"data_dir": tmp_path / "orchestrator", "http_port": 0, "auth_required": True,
+                           "api_rate_per_s": Settings.model_fields["api_rate_per_s"].default,  # as deployed
                            "programs_dir": relaxed_programs(tmp_path / "programs"), **overrides})
     if rows is None:
         rows = topology_rows()
