@@ -74,3 +74,27 @@ def test_password_hash_is_salted_scrypt():
     a, b = hash_password("secret"), hash_password("secret")
     assert a != b and a.startswith("scrypt$") and "secret" not in a
     assert verify_password("secret", a) and not verify_password("Secret", a) and not verify_password("x", "garbage")
+
+
+async def test_concurrent_checks_of_the_same_credentials_cost_one_scrypt(tmp_path, monkeypatch):
+    from orchestrator.store import headends as module
+    from orchestrator.store.db import upgrade_async
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'catalogue.db'}"
+    await upgrade_async(url)
+    engine = make_engine(url)
+    try:
+        store = HeadendStore(sessionmaker(engine))
+        _, password = await store.add("hes-a", url=None, vendor="standard")
+        calls = []
+        real = module.verify_password
+        monkeypatch.setattr(module, "verify_password", lambda p, h: calls.append(p) or real(p, h))
+        results = await asyncio.gather(*(store.authenticate("hes-a", password) for _ in range(10)),
+                                       *(store.authenticate("hes-a", "wrong") for _ in range(3)))
+        assert results == ["hes-a"] * 10 + [None] * 3
+        assert calls.count(password) == 1 and calls.count("wrong") == 1
+        assert await store.authenticate("hes-a", password) == "hes-a" and calls.count(password) == 1  # cached
+        await store.add("hes-a", url=None, rotate=True)  # a new password forgets what was verified
+        assert await store.authenticate("hes-a", password) is None
+    finally:
+        await engine.dispose()
