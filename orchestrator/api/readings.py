@@ -105,46 +105,32 @@ async def reduction(request: web.Request) -> web.Response:
 async def event_reduction(request: web.Request) -> web.Response:
     """Measured reduction of an event: at the meters of the devices that took part, over the event
     window, beside the engineering estimate (the correlation engine's per-device estimate)."""
-    from orchestrator.campaign_service import NotFound
-    from orchestrator.core.correlation import estimated_kw
-    from orchestrator.core.dispatch import DispatchState
-    from orchestrator.readings.reduction import TAKING_PART, interval_window, premise_meters
+    from orchestrator.readings.reduction import UnknownEvent, measure_event
 
     ctx = request.app[CONTEXT]
     store, events = _store(request), getattr(ctx, "events", None)
     if events is None:
         raise web.HTTPServiceUnavailable(text="the event service is not configured")
-    try:
-        campaign = await events.get(request.match_info["event"])
-    except NotFound as exc:
-        return problem(404, "Not Found", str(exc))
-    program = events.programs.get(campaign.program)
     q = request.query
-    default = getattr(program, "baseline_method", None) or BaselineMethod.CAISO_10_IN_10.value
     try:
-        method = BaselineMethod(q.get("method") or default)
         excluded = [date.fromisoformat(d.strip()) for d in q.get("exclude", "").split(",") if d.strip()]
-    except ValueError as exc:
-        return problem(400, "Bad Request", str(exc))
-    taking_part = [d for d, _h in await events.store.devices_in_states(
-        campaign.id, [DispatchState(s) for s in TAKING_PART])]
-    view = await _masterdata(request).view(campaign.start)  # who was where when the event ran
-    meters = premise_meters(view, taking_part)
-    start, end = interval_window(campaign.start, campaign.end)
-    try:
-        hours = getattr(getattr(program, "limits", None), "allowed_hours", None)
-        tz = q.get("tz") or (hours.timezone if hours is not None else "UTC")  # the program's local days
-        report = await measure(store, list(meters), start, end, method, tz=tz, excluded=excluded)
+        method = q.get("method") or None
+        if method is not None:
+            try:
+                method = BaselineMethod(method)
+            except ValueError:
+                raise ValueError(f"unknown method {method!r}; one of "
+                                 f"{', '.join(m.value for m in BaselineMethod)}") from None
+        body = await measure_event(store, events.store, events.programs, _masterdata(request).view,
+                                   request.match_info["event"], method=method, tz=q.get("tz") or None,
+                                   excluded=excluded,
+                                   default_kw=getattr(ctx.settings, "correlation_default_device_kw", 1.0))
+    except UnknownEvent as exc:
+        return problem(404, "Not Found", str(exc))
     except (ValueError, BaselineError) as exc:
         return problem(400, "Bad Request", str(exc))
-    except KeyError as exc:
+    except KeyError as exc:  # ZoneInfoNotFoundError
         return problem(400, "Bad Request", f"unknown time zone {exc}")
-    default_kw = ctx.settings.correlation_default_device_kw if hasattr(ctx.settings, "correlation_default_device_kw") \
-        else 1.0
-    estimate = sum(estimated_kw(program, view.devices.get(d), default_kw) for d in taking_part)
-    body = report.to_json()
-    body.update(event=campaign.id, program=campaign.program, devices_taking_part=len(taking_part),
-                meters=len(meters), estimated_kw=round(estimate, 3))
     return web.json_response(body)
 
 

@@ -135,6 +135,45 @@ def reduction(devices: list[str] = typer.Argument(..., help="End device mRIDs.")
         typer.echo(f"total: {_kw(report.total.average_kw)} delivered by {len(report.devices)} devices ({m.value})")
 
 
+@app.command("event-reduction")
+def event_reduction(event: str = typer.Argument(..., help="Event (campaign) id."),
+                    method: Optional[str] = typer.Option(None, help="Baseline method; default: the program's, "
+                                                                    "else caiso-10-in-10."),
+                    tz: Optional[str] = typer.Option(None, help="Time zone of the baseline days; default: "
+                                                                "the program's."),
+                    exclude: list[str] = typer.Option([], help="Days not to use as baseline days (YYYY-MM-DD)."),
+                    database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL.")) -> None:
+    """Measured reduction of an event at its meters, beside the engineering estimate (JSON)."""
+    from orchestrator.core.baselines import BaselineError
+    from orchestrator.core.programs import load_programs
+    from orchestrator.readings.reduction import UnknownEvent, measure_event
+    from orchestrator.store.campaigns import CampaignStore
+    from orchestrator.store.db import sessionmaker
+    from orchestrator.store.readings import ReadingStore
+    from orchestrator.store.topology import TopologyStore
+
+    s = _settings(database_url)
+    try:
+        excluded = [date.fromisoformat(d) for d in exclude]
+    except ValueError as exc:
+        _fail(str(exc))
+    programs = load_programs([s.programs_dir]) if s.programs_dir.is_dir() else {}
+
+    async def work(engine):
+        sessions = sessionmaker(engine)
+        return await measure_event(ReadingStore(engine), CampaignStore(sessions), programs,
+                                   TopologyStore(sessions).load_view, event, method=method, tz=tz,
+                                   excluded=excluded, default_kw=s.correlation_default_device_kw)
+
+    try:
+        body = asyncio.run(_with_engine(s.catalogue_url, work))
+    except UnknownEvent as exc:
+        _fail(str(exc), 1)
+    except (BaselineError, ValueError, KeyError) as exc:
+        _fail(str(exc).strip("'\""))
+    typer.echo(json.dumps(body, indent=2))
+
+
 def _kw(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f} kW"
 

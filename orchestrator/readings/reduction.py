@@ -110,3 +110,40 @@ def interval_window(start: datetime, end: datetime, interval_s: int = 900) -> tu
     s = int(start.timestamp()) // interval_s * interval_s
     e = -(-int(end.timestamp()) // interval_s) * interval_s
     return (datetime.fromtimestamp(s, tz=start.tzinfo), datetime.fromtimestamp(e, tz=start.tzinfo))
+
+
+class UnknownEvent(LookupError):
+    """No event (campaign) with that id."""
+
+
+async def measure_event(store: ReadingStore, campaigns, programs: dict, load_view, event_id: str, *,
+                        method: BaselineMethod | str | None = None, tz: str | None = None,
+                        excluded: Iterable[date] = (), default_kw: float = 1.0) -> dict:
+    """Measured reduction of an event at the meters of its devices that took part, with the
+    engineering estimate (``core.correlation.estimated_kw`` per device) beside it.
+
+    ``campaigns`` is the campaign store, ``load_view(at)`` the catalogue's topology at a time. The
+    method defaults to the program's ``baseline_method`` when it has one, else CAISO 10-in-10; the
+    baseline days are the program's local days (its allowed-hours time zone) unless ``tz`` is given.
+    """
+    from orchestrator.core.correlation import estimated_kw
+    from orchestrator.core.dispatch import DispatchState
+
+    campaign = await campaigns.get(event_id)
+    if campaign is None:
+        raise UnknownEvent(f"unknown event {event_id}")
+    program = programs.get(campaign.program)
+    method = BaselineMethod(method or getattr(program, "baseline_method", None) or BaselineMethod.CAISO_10_IN_10)
+    hours = getattr(getattr(program, "limits", None), "allowed_hours", None)
+    tz = tz or (hours.timezone if hours is not None else "UTC")
+    taking_part = [d for d, _h in await campaigns.devices_in_states(campaign.id,
+                                                                    [DispatchState(s) for s in TAKING_PART])]
+    view = await load_view(campaign.start)  # who was where when the event ran
+    meters = premise_meters(view, taking_part)
+    start, end = interval_window(campaign.start, campaign.end)
+    report = await measure(store, list(meters), start, end, method, tz=tz, excluded=excluded)
+    body = report.to_json()
+    body.update(event=campaign.id, program=campaign.program, devices_taking_part=len(taking_part),
+                meters=len(meters), tz=tz, estimated_kw=round(sum(
+                    estimated_kw(program, view.devices.get(d), default_kw) for d in taking_part), 3))
+    return body

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
@@ -11,19 +10,6 @@ from orchestrator.readings import reading_types as rt
 from orchestrator.readings.messages import MeterReadingData, build_meter_readings
 
 UTC = timezone.utc
-
-
-@pytest.fixture(autouse=True)
-def _logging_back_to_stderr():
-    """The CLI points logging at the runner's stream, closed afterwards: point it back."""
-    yield
-    import logging
-    import sys
-
-    import structlog
-
-    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.__stderr__))
-    logging.basicConfig(stream=sys.__stderr__, force=True)
 
 
 def test_ingest_show_reduction_and_masterdata(tmp_path, shared_iec):

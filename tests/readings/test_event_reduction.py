@@ -64,6 +64,21 @@ async def test_event_reduction_is_measured_at_the_meters(tmp_path):
         # Baseline 1.0 kWh = 4 kW per meter (adjustment 1.0), metered 1 kW: 3 kW each, 6 kW in total.
         assert body["total"]["average_kw"] == pytest.approx(6.0)
         assert body["estimated_kw"] == pytest.approx(9.0)  # 2 water heaters × 4.5 kW × 100 % shed
+        # The same from the command line, on the same catalogue.
+        import json
+
+        from typer.testing import CliRunner
+
+        from orchestrator.cli import app
+        result = await asyncio.to_thread(CliRunner().invoke, app, [
+            "readings", "event-reduction", event["id"], "--method", "high-5-of-10",
+            "--database-url", settings.catalogue_url])
+        assert result.exit_code == 0, result.output
+        cli = json.loads(result.stdout)
+        assert cli["total"]["average_kw"] == pytest.approx(6.0) and cli["estimated_kw"] == pytest.approx(9.0)
+        result = await asyncio.to_thread(CliRunner().invoke, app, [
+            "readings", "event-reduction", "nope", "--database-url", settings.catalogue_url])
+        assert result.exit_code == 1 and "unknown event nope" in result.output
         async with http.get(f"{running.url}/api/v1/events/nope/reduction") as r:
             assert r.status == 404
         async with http.get(f"{running.url}/api/v1/events/{event['id']}/reduction", params={"method": "x"}) as r:
