@@ -16,13 +16,14 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from orchestrator.core.campaigns import Campaign
+from orchestrator.core.campaigns import Campaign, CampaignState
 from orchestrator.core.programs import Program
 from orchestrator.dispatcher import Dispatcher
 from orchestrator.logs import get_logger
 
 log = get_logger(__name__)
 JOB_TABLE = "scheduler_job"
+RECOVER_JOB = "campaigns:recover"
 _ACTIVE: dict[str, "CampaignScheduler"] = {}
 
 
@@ -62,9 +63,15 @@ async def run_job(scheduler: str, campaign_id: str, action: str, step: int = 0) 
     await owner.run(campaign_id, action, step)
 
 
+def _differs(job_time: datetime | None, wanted: datetime) -> bool:
+    """A job missing or more than a second off (the job store keeps float timestamps)."""
+    return job_time is None or abs((job_time - wanted).total_seconds()) > 1
+
+
 class CampaignScheduler:
     def __init__(self, dispatcher: Dispatcher, database_url: str, *, name: str = "default",
-                 dispatch_lead_s: int = 0):
+                 dispatch_lead_s: int = 0, recover_interval_s: int = 30):
+        self.recover_interval_s = recover_interval_s
         self.dispatcher = dispatcher
         self.name = name
         self.dispatch_lead = timedelta(seconds=dispatch_lead_s)
@@ -78,6 +85,11 @@ class CampaignScheduler:
                                                          "max_instances": 1})
         _ACTIVE[self.name] = self
         self._scheduler.start()
+        # Events created by processes without a scheduler (several API processes, one catalogue)
+        # get their jobs here; also a safety net for anything else recover() repairs.
+        self._scheduler.add_job("orchestrator.scheduler:run_job", "interval", seconds=self.recover_interval_s,
+                                id=RECOVER_JOB, args=[self.name, "", "recover", 0], replace_existing=True,
+                                name="recover campaign jobs")
         log.info("campaign scheduler started", jobs=len(self._scheduler.get_jobs()))
 
     def shutdown(self) -> None:
@@ -96,11 +108,14 @@ class CampaignScheduler:
     def dispatch_time(self, c: Campaign) -> datetime:
         return c.start - self.dispatch_lead
 
+    @staticmethod
+    def end_time(c: Campaign, program: Program) -> datetime:
+        return c.end + timedelta(minutes=program.randomisation.end_minutes)
+
     def schedule(self, c: Campaign, program: Program) -> None:
         """(Re)place the start and end jobs of a campaign."""
         self._add(f"{c.id}:start", self.dispatch_time(c), c.id, "start")
-        end_at = c.end + timedelta(minutes=program.randomisation.end_minutes)
-        self._add(f"{c.id}:end", end_at, c.id, "end")
+        self._add(f"{c.id}:end", self.end_time(c, program), c.id, "end")
 
     def unschedule(self, campaign_id: str) -> None:
         assert self._scheduler is not None
@@ -113,8 +128,8 @@ class CampaignScheduler:
 
     def jobs(self, campaign_id: str | None = None) -> list[tuple[str, datetime]]:
         assert self._scheduler is not None
-        return [(j.id, j.next_run_time) for j in self._scheduler.get_jobs()
-                if campaign_id is None or j.id.split(":", 1)[0] == campaign_id]
+        return [(j.id, j.next_run_time) for j in self._scheduler.get_jobs() if j.id != RECOVER_JOB
+                and (campaign_id is None or j.id.split(":", 1)[0] == campaign_id)]
 
     async def recover(self) -> list[str]:
         """After a start: put back what a crash may have lost, returning the campaigns touched.
@@ -124,8 +139,6 @@ class CampaignScheduler:
         once); a DISPATCHING campaign re-sends its PENDING steps that have no ramp job waiting (same
         MessageIDs); a campaign under way without an end job gets it back.
         """
-        from orchestrator.core.campaigns import CampaignState
-
         touched: list[str] = []
         store, programs = self.dispatcher.store, self.dispatcher.programs
         for c in await store.in_states([CampaignState.SCHEDULED, CampaignState.DISPATCHING, CampaignState.ACTIVE]):
@@ -133,13 +146,15 @@ class CampaignScheduler:
             if program is None:
                 log.error("campaign of an unknown program left as it is", campaign=c.id, program=c.program)
                 continue
-            jobs = {job_id.split(":", 1)[1] for job_id, _ in self.jobs(c.id)}
-            if c.state is CampaignState.SCHEDULED and "start" not in jobs:
-                self.schedule(c, program)
+            when = {job_id.split(":", 1)[1]: at for job_id, at in self.jobs(c.id)}
+            jobs = set(when)
+            if c.state is CampaignState.SCHEDULED and (_differs(when.get("start"), self.dispatch_time(c))
+                                                       or _differs(when.get("end"), self.end_time(c, program))):
+                self.schedule(c, program)  # missing, or the event was modified by another process
                 touched.append(c.id)
                 continue
             if "end" not in jobs:
-                self._add(f"{c.id}:end", c.end + timedelta(minutes=program.randomisation.end_minutes), c.id, "end")
+                self._add(f"{c.id}:end", self.end_time(c, program), c.id, "end")
                 touched.append(c.id)
             if c.state is CampaignState.DISPATCHING:
                 waiting = {int(j.rsplit(":", 1)[1]) for j in jobs if j.startswith("ramp:")}
@@ -152,6 +167,11 @@ class CampaignScheduler:
     async def run(self, campaign_id: str, action: str, step: int = 0) -> None:
         try:
             if action == "start":
+                c = await self.dispatcher.store.get(campaign_id)
+                if c is not None and c.state is CampaignState.SCHEDULED and \
+                        self.dispatch_time(c) > datetime.now(timezone.utc) + timedelta(seconds=1):
+                    self.schedule(c, self.dispatcher.programs[c.program])  # moved later by another process
+                    return
                 plan = await self.dispatcher.start(campaign_id)
                 if plan is not None and plan.steps > 1:
                     c = await self.dispatcher.store.get(campaign_id)
@@ -165,6 +185,8 @@ class CampaignScheduler:
                 await self.dispatcher.send_step(campaign_id, step)
             elif action == "end":
                 await self.dispatcher.end(campaign_id)
+            elif action == "recover":
+                await self.recover()
             else:
                 log.error("unknown campaign job action", action=action, campaign=campaign_id)
         except Exception:

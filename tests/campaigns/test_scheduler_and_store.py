@@ -195,3 +195,27 @@ async def test_the_sqlite_bulk_path_stores_what_sqlalchemy_would(tmp_path):
         assert stored[0][1:] == stored[1][1:] == ("2026-07-01 19:30:15.123456",) * 4
     finally:
         await engine.dispose()
+
+
+async def test_events_created_or_moved_by_a_process_without_scheduler_get_their_jobs(tmp_path):
+    from orchestrator.campaign_service import CreateEvent, EventService, ModifyEvent
+
+    settings = Settings(data_dir=tmp_path, http_port=0, programs_dir=PROGRAMS)
+    await upgrade_async(settings.catalogue_url)
+    engine = make_engine(settings.catalogue_url)
+    await TopologyStore(sessionmaker(engine)).import_rows(fleet_rows(8))
+    await engine.dispose()
+    async with AsyncExitStack() as stack:
+        running = await start(settings, stack)
+        events = running.context.events
+        other = EventService(events.store, events.programs, events.topology, events.dispatcher, scheduler=None)
+        soon = datetime.now(timezone.utc) + timedelta(minutes=10)
+        c = await other.create(CreateEvent(program="water-heater-shed", targets=["feeder:F12"], start=soon,
+                                           duration_minutes=30))
+        assert events.scheduler.jobs(c.id) == []
+        assert await events.scheduler.recover() == [c.id]
+        assert dict(events.scheduler.jobs(c.id))[f"{c.id}:start"] == soon
+        assert await events.scheduler.recover() == []  # nothing to repair the second time
+        moved = await other.modify(c.id, ModifyEvent(start=soon + timedelta(minutes=5)))
+        assert await events.scheduler.recover() == [c.id]
+        assert dict(events.scheduler.jobs(c.id))[f"{c.id}:start"] == moved.start
