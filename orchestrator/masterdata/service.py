@@ -30,7 +30,7 @@ from orchestrator.iec import errors as iec_errors
 from orchestrator.logs import get_logger
 from orchestrator.masterdata.items import SUPPORTED_NOUNS, SUPPORTED_VERBS, Item, ItemError, Ref, read_items
 from orchestrator.masterdata.metrics import MASTERDATA_ITEMS, SWITCHES, SWITCHING_READS
-from orchestrator.processors.base import Record
+from orchestrator.processors.base import DeadLetter, Record
 from orchestrator.readings import reading_types
 from orchestrator.readings.messages import build_get_meter_readings
 from orchestrator.store import masterdata as db
@@ -58,8 +58,10 @@ class MasterData:
 
     def __init__(self, sessions: async_sessionmaker, *, publish: Publish | None = None,
                  readings: ReadingStore | None = None, policy: SwitchingPolicy | None = None,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow,
+                 report_bad: Callable[[list[DeadLetter]], Awaitable[None]] | None = None):
         self._sessions = sessions
+        self._report_bad = report_bad
         self._publish = publish
         self._readings = readings
         self.policy = policy or SwitchingPolicy()
@@ -125,9 +127,19 @@ class MasterData:
 
     async def sink(self, records: list[Record]) -> None:
         """Consumer of ``masterdata.inbound``: replies are logged (``masterdata_log``), not lost."""
+        bad: list[DeadLetter] = []
         for record in records:
             reply = await self.apply(record.value)
-            log.info("master data applied", key=record.key, result=reply.Reply.Result.value if reply.Reply else None)
+            result = reply.Reply.Result.value if reply.Reply else None
+            log.info("master data applied", key=record.key, result=result)
+            if result == "FAILED":  # nothing applied: also a dead letter, like any message refused
+                first = reply.Reply.Error[0]
+                bad.append(DeadLetter(source_topic=topics.MASTERDATA_INBOUND, reason=first.details or first.reason or "",
+                                      code=first.code, key=record.key, message_id=record.header("iec.message_id"),
+                                      processor="masterdata-store",
+                                      payload=record.value.decode("utf-8", "replace")[:65536]))
+        if bad and self._report_bad is not None:
+            await self._report_bad(bad)
 
     async def _reject(self, message: Message, noun: str, verb: str, data: bytes, error: IecError) -> Message:
         await self._log(message.Header.MessageID if message.Header else None, noun, verb, "FAILED", 0, 0,

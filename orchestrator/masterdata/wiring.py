@@ -79,7 +79,8 @@ def wire_masterdata(settings: Settings, engine: AsyncEngine, dead_letters) -> Ma
                              transfer_on_supplier_change=settings.switching_transfer_on_supplier_change)
     wiring = MasterDataWiring(masterdata=None, readings=readings, ingest=None,  # type: ignore[arg-type]
                               interval_s=settings.masterdata_due_interval_s)
-    wiring.masterdata = MasterData(sessionmaker(engine), publish=wiring._publish, readings=readings, policy=policy)
+    wiring.masterdata = MasterData(sessionmaker(engine), publish=wiring._publish, readings=readings, policy=policy,
+                                   report_bad=dead_letters.add_many if dead_letters is not None else None)
     wiring.ingest = ReadingsIngest(readings, complete_read=wiring.masterdata.complete_read,
                                    report_bad=dead_letters.add_many if dead_letters is not None else None)
     return wiring

@@ -136,6 +136,8 @@ async def test_service_sinks_rest_and_metrics(tmp_path):
             logs = (await s.scalars(select(MasterDataLogRow).order_by(MasterDataLogRow.id))).all()
         await engine.dispose()
         assert [(r.noun, r.result) for r in logs] == [("CustomerConfig", "OK"), ("?", "FAILED")]
+        letters = await running.context.dead_letters.list(source_topic=topics.MASTERDATA_INBOUND)
+        assert [(d.code, d.key, d.processor) for d in letters] == [("1.1", "bad", "masterdata-store")]
         # The periodic task applies future-dated changes without anyone calling apply_due.
         due = datetime.now(UTC) + timedelta(seconds=0.5)
         reply = await running.context.masterdata.apply(message("create", "CustomerAgreementConfig",
