@@ -374,8 +374,9 @@ async def _form_data(svc, form: EventForm, preview: dict | None, violations: lis
             "preview": preview, "violations": violations or [], "feeders": feeders}
 
 
-async def _preview(svc, cmd) -> dict:
-    """What the event would reach and which program rules it would break, without storing it."""
+async def _preview(svc, cmd, outages=None) -> dict:
+    """What the event would reach and which program rules it would break, without storing it;
+    devices in an active outage now are counted (the dispatcher skips them at dispatch time)."""
     program = svc.program(cmd.program)
     view = await svc.topology()
     now = svc.clock()
@@ -383,15 +384,17 @@ async def _preview(svc, cmd) -> dict:
                  priority=cmd.priority if cmd.priority is not None else program.priority, level=cmd.level,
                  setpoint_percent=cmd.setpoint_percent, reason=cmd.reason, created_by="preview", created_at=now,
                  updated_at=now)
-    eligible, ineligible = 0, 0
+    eligible, ineligible, out = 0, 0, None
     try:
         resolution = resolve_targets(view, program, parse_targets(c.targets))
         eligible, ineligible = len(resolution.eligible), len(resolution.ineligible)
+        if outages is not None and resolution.eligible:
+            out = len(await outages.devices_in_outage(resolution.eligible))
     except (KeyError, ValueError):
         pass
     violations = await svc._violations(program, c, view)  # the same checks create() makes
-    return {"eligible": eligible, "ineligible": ineligible, "violations": violations, "program": program,
-            "start": cmd.start, "end": cmd.end_at, "targets": list(cmd.targets)}
+    return {"eligible": eligible, "ineligible": ineligible, "in_outage": out, "violations": violations,
+            "program": program, "start": cmd.start, "end": cmd.end_at, "targets": list(cmd.targets)}
 
 
 async def create_event(request: web.Request) -> web.Response:
@@ -402,7 +405,7 @@ async def create_event(request: web.Request) -> web.Response:
     cmd = form.command(svc.programs)
     if cmd is None:
         return render(request, "event_new.html", await _form_data(svc, form, None, None), 422)
-    preview = await _preview(svc, cmd)
+    preview = await _preview(svc, cmd, getattr(_ctx(request), "outages", None))
     if action != "create" or preview["violations"] or preview["eligible"] == 0:
         status = 200 if action != "create" else 422
         if action == "create" and not preview["violations"] and preview["eligible"] == 0:

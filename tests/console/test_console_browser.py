@@ -126,6 +126,7 @@ async def test_operator_runs_events_watches_outages_and_finds_a_meter(system, br
     await page.get_by_role("button", name="Preview").click()
     await page.locator("#constraints-ok").wait_for()
     assert await page.locator("#preview-devices").inner_text() == str(len(thermostats))
+    assert await page.locator("#preview-in-outage").inner_text() == "0"
     await _shot(page, tmp_path, "event-preview")
     await page.locator("#confirm-create").click()
     await page.wait_for_url(re.compile(r".*/console/events/ev-[0-9a-f]+\?done=created"))

@@ -122,3 +122,13 @@ async def _sse(response) -> tuple[str, str]:
             name = line[7:]
         elif line.startswith("data: "):
             data = line[6:]
+
+
+def test_line_chart_is_inline_svg_with_a_text_alternative():
+    from orchestrator.console.charts import line_chart
+
+    svg = str(line_chart([(1_700_000_000, 10.0), (1_700_000_900, 12.5), (1_700_001_800, 11.0)], 12.0))
+    assert svg.startswith('<svg class="chart"') and 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert svg.count("<polyline") == 1 and 'class="estimate"' in svg and "3 intervals" in svg
+    assert "style=" not in svg and "<script" not in svg  # nothing the page's CSP would block
+    assert str(line_chart([], 1.0)) == ""
