@@ -134,8 +134,8 @@ class MasterData:
             log.info("master data applied", key=record.key, result=result)
             if result == "FAILED":  # nothing applied: also a dead letter, like any message refused
                 first = reply.Reply.Error[0]
-                bad.append(DeadLetter(source_topic=topics.MASTERDATA_INBOUND, reason=first.details or first.reason or "",
-                                      code=first.code, key=record.key, message_id=record.header("iec.message_id"),
+                bad.append(DeadLetter(source_topic=topics.MASTERDATA_INBOUND,
+                                      reason=first.details or first.reason or "", code=first.code, key=record.key, message_id=record.header("iec.message_id"),
                                       processor="masterdata-store",
                                       payload=record.value.decode("utf-8", "replace")[:65536]))
         if bad and self._report_bad is not None:
@@ -465,7 +465,8 @@ class MasterData:
             return None, "no meter answer and no earlier register read to estimate from"
         energy = await self._readings.total(device, reading_types.KWH_15MIN_DELIVERED, start=last.at, end=at)
         return (round(last.value + energy, 6),
-                f"estimated: register {last.value} kWh at {last.at.isoformat()} + {round(energy, 6)} kWh of interval data")
+                f"estimated: register {last.value} kWh at {last.at.isoformat()} + {round(energy, 6)} kWh "
+                "of interval data")
 
     # --------------------------------------------------------------------------- scheduler
 
