@@ -187,6 +187,7 @@ def _ratio(part: str, whole: str, by: str) -> str:
 def campaign_overview() -> Board:
     devices = "orchestrator_dispatch_devices"
     campaigns = "orchestrator_campaigns"
+    shed = "orchestrator_campaign_estimated_shed_kw"
     transitions = f"rate(orchestrator_dispatch_transitions_total[{RATE}])"
     return Board(
         uid="orchestrator-campaign-overview",
@@ -222,6 +223,18 @@ def campaign_overview() -> Board:
                    Q(_ratio(f'rate(orchestrator_dispatch_transitions_total{{state=~"{FAILED_STATES}"}}[{RATE}])',
                             f'rate(orchestrator_dispatch_transitions_total{{state="SENT"}}[{RATE}])', "program"),
                      "{{program}}"), unit="percentunit"),
+            )),
+            Row("Load shed", (
+                stat("Estimated shed now", "Sum of the per-device estimates of the devices that accepted or "
+                     "confirmed, over running campaigns.",
+                     Q(f'sum(max by (campaign, program) ({shed})) or vector(0)'), unit="kwatt"),
+                ts("Shed kW: estimated vs measured", "The engineering estimate of running campaigns beside the "
+                   "last measured reduction (baseline minus metered at the premises' meters), by baseline method.",
+                   Q(f'sum(max by (campaign, program) ({shed}))', "estimated"),
+                   Q('max by (method) (orchestrator_measured_reduction_kw)', "measured ({{method}})"),
+                   unit="kwatt", w=18),
+                ts("Estimated shed per campaign", "Per running campaign.",
+                   Q(f'max by (campaign, program) ({shed})', "{{campaign}} ({{program}})"), unit="kwatt", w=24),
             )),
             Row("Acknowledgements", (
                 ts("Head-end acknowledgement latency (p50, p95)", "Control sent to head-end reply OK, per program.",
@@ -270,7 +283,10 @@ def campaign_detail() -> Board:
                 stat("Opted out", "Customers who overrode the event.",
                      Q(f'sum(orchestrator_dispatch_devices{{{sel}, state="OPTED_OUT"}}) or vector(0)')),
                 ts("Devices by state", "The selected campaigns' devices in each dispatch state.",
-                   Q(f"sum by (campaign, state) ({devices})", "{{campaign}} {{state}}"), stack=True, w=24),
+                   Q(f"sum by (campaign, state) ({devices})", "{{campaign}} {{state}}"), stack=True),
+                ts("Estimated shed", "Per-device estimates of the devices that accepted or confirmed.",
+                   Q(f'max by (campaign) (orchestrator_campaign_estimated_shed_kw{{{sel}}})', "{{campaign}}"),
+                   unit="kwatt"),
             )),
             Row("Program answers", (
                 ts("Acknowledgement latency (p50, p95)", "Control sent to head-end reply OK in the program.",

@@ -20,6 +20,7 @@ import yaml
 
 from orchestrator import topics
 from orchestrator.processors.base import Record
+from orchestrator.readings.reading_types import KWH_15MIN_DELIVERED
 from orchestrator.service import start
 from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker
@@ -170,10 +171,34 @@ async def test_every_panel_shows_data_while_a_campaign_and_an_outage_run(tmp_pat
 
         # waves a few scrapes apart until every panel shows data: a counter must move while
         # Prometheus watches for its rate to show, so one burst of activity is not enough
+        async def measure_reduction(event: str) -> dict:
+            """The MDM's interval reads arrive for the event's premises (15 days of history at 4 kW,
+            2 kW during the event); then the operator asks for the measured reduction over REST."""
+            auth = {"Authorization": f"Bearer {token}"}
+            async with http.get(f"{running.url}/api/v1/events/{event}", headers=auth) as r:
+                body = await r.json()
+            start, end = (datetime.fromisoformat(body[k]) for k in ("start", "end"))
+            async with http.get(f"{running.url}/api/v1/events/{event}/reduction", headers=auth) as r:
+                assert r.status == 200, await r.text()
+                first = await r.json()
+            meters = sorted({*first["unmeasured"], *first["devices"]})
+            assert meters, first
+            s = int(start.timestamp()) // 900 * 900
+            e = -(-int(end.timestamp()) // 900) * 900
+            reads = [(m, KWH_15MIN_DELIVERED, ts, 0.5 if s < ts <= e else 1.0, None)
+                     for m in meters for ts in range(s - 15 * 86400, e + 900, 900)]
+            await running.context.readings.insert_many(reads)
+            async with http.get(f"{running.url}/api/v1/events/{event}/reduction", headers=auth) as r:
+                assert r.status == 200, await r.text()
+                return await r.json()
+
         queries = panel_queries()
         events, missing = [], queries
         for n in range(WAVES):
             events.append(await wave(n))
+            if n == 1:
+                measured = await measure_reduction(events[0])
+                assert measured["total"] and measured["total"]["average_kw"] > 0, measured
             deadline = time.monotonic() + 12
             while missing and time.monotonic() < deadline:
                 await asyncio.sleep(2)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from prometheus_client import REGISTRY
 
+from orchestrator.correlation.store import DispatchProgressRow
 from orchestrator.store.campaigns import CampaignRow
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.gauges import StoreGauges
@@ -24,6 +25,10 @@ def campaign(cid: str, program: str, state: str) -> CampaignRow:
     return CampaignRow(id=cid, program=program, state=state, targets=json.dumps(["feeder:F1"]), start_at=NOW,
                        end_at=NOW + timedelta(hours=1), priority=5, reason="", created_by="test", created_at=NOW,
                        updated_at=NOW)
+
+
+def progress(cid: str, device: str, state: str, kw: float | None) -> DispatchProgressRow:
+    return DispatchProgressRow(campaign=cid, device=device, program="gauge-program", state=state, est_kw=kw, seq=1)
 
 
 def outage(oid: str, level: str, status: str) -> OutageRow:
@@ -58,7 +63,10 @@ async def test_gauges_follow_the_catalogue(sessions):
                    outage("xf-1", "transformer", "SUSTAINED"), outage("m-1", "meter", "SUSPECTED"),
                    outage("m-2", "meter", "RESTORED"),
                    delivery("gauge-oms", "pending", 600), delivery("gauge-oms", "pending", 30),
-                   delivery("gauge-oms", "delivered", 900, "o0"), delivery("gauge-oms", "dead", 1200, "o9")])
+                   delivery("gauge-oms", "delivered", 900, "o0"), delivery("gauge-oms", "dead", 1200, "o9"),
+                   progress("ev-gauge-1", "WH1", "CONFIRMED", 4.5), progress("ev-gauge-1", "WH2", "ACCEPTED", 4.0),
+                   progress("ev-gauge-1", "WH3", "OPTED_OUT", 4.5), progress("ev-gauge-1", "WH4", "CONFIRMED", None),
+                   progress("ev-gauge-3", "WH5", "PENDING", 4.5)])
     gauges = StoreGauges(sessions, clock=lambda: NOW)
     await gauges.sample()
     assert value("orchestrator_campaigns", program="gauge-program", state="ACTIVE") == 2
@@ -69,6 +77,10 @@ async def test_gauges_follow_the_catalogue(sessions):
     assert value("orchestrator_oms_outbox_deliveries", target="gauge-oms", status="pending") == 2
     assert value("orchestrator_oms_outbox_deliveries", target="gauge-oms", status="dead") == 1
     assert value("orchestrator_oms_outbox_oldest_pending_seconds", target="gauge-oms") == 600
+    # shed: accepted and confirmed devices of running campaigns (opted out and pending do not shed)
+    assert value("orchestrator_campaign_estimated_shed_kw", campaign="ev-gauge-1", program="gauge-program") == 8.5
+    assert value("orchestrator_campaign_estimated_shed_kw", campaign="ev-gauge-2", program="gauge-program") == 0
+    assert value("orchestrator_campaign_estimated_shed_kw", campaign="ev-gauge-3", program="gauge-program") is None
 
     # the event completes, the transformer is restored, the OMS catches up
     async with sessions() as s, s.begin():
@@ -82,6 +94,8 @@ async def test_gauges_follow_the_catalogue(sessions):
     assert value("orchestrator_outages_active", level="transformer", status="SUSTAINED") == 0
     assert value("orchestrator_oms_outbox_deliveries", target="gauge-oms", status="pending") == 0
     assert value("orchestrator_oms_outbox_oldest_pending_seconds", target="gauge-oms") == 0
+    # a finished campaign's shed series ends with it
+    assert value("orchestrator_campaign_estimated_shed_kw", campaign="ev-gauge-1", program="gauge-program") is None
 
 
 async def test_sampling_survives_an_unavailable_catalogue(tmp_path):
