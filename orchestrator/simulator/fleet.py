@@ -78,6 +78,15 @@ class Fleet:
     def premise_of(self, mrid: str) -> Premise:
         return self.premises[self.devices[mrid].premise]
 
+    @property
+    def der_groups(self) -> dict[str, list[str]]:
+        """DER group (one per feeder, as the import file enrols them) -> its DER devices."""
+        groups: dict[str, list[str]] = {}
+        for d in self.devices.values():
+            if d.kind == "der":
+                groups.setdefault(der_group(self.premises[d.premise].feeder), []).append(d.mrid)
+        return groups
+
     def meters_under(self, target: str) -> list[str]:
         """Meters below a meter, transformer, feeder or substation id (ValueError if unknown)."""
         if target in self.devices:
@@ -99,6 +108,7 @@ class Fleet:
             for mrid in (p.meter, *p.devices):
                 d = self.devices[mrid]
                 rows.append({**common, "device": mrid, "kind": d.kind, "programs": ";".join(d.programs),
+                             "groups": der_group(p.feeder) if d.kind == "der" else "",
                              "rated_kw": "" if d.rated_kw is None else d.rated_kw})
         return rows
 
@@ -119,6 +129,11 @@ class Fleet:
         else:
             raise ValueError(f"{path}: topology files are .csv, .json or .jsonl")
         return path
+
+
+def der_group(feeder: str) -> str:
+    """The DER group (IEC 61968-5 EndDeviceGroup) of the inverters on a feeder."""
+    return f"DERG-{feeder}"
 
 
 def generate_fleet(meters: int, *, seed: int = 1, headend: str = "hes-sim", vendor: str = "standard",

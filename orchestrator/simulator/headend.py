@@ -66,6 +66,7 @@ from orchestrator.simulator.fleet import Control, Fleet, premise_kw
 log = get_logger(__name__)
 
 EDC_NS = "http://iec.ch/TC57/2011/EndDeviceControls#"
+DERGD_NS = "http://iec.ch/TC57/2017/DERGroupDispatches#"
 SOAP_SERVICES = {"events": "ReceiveEndDeviceEvents", "reply": "ReplyEndDeviceControls",
                  "readings": "ReceiveMeterReadings", "readings_reply": "ReplyMeterReadings"}
 # What a device reports once a control of this meaning has been carried out.
@@ -401,6 +402,8 @@ class HeadEndSimulator:
         self.stats[f"requests_{noun}"] += 1
         if noun == "EndDeviceControls" and (message.verb or "").lower() in ("create", "change", "execute"):
             return self._reply(self._controls(message), 200)
+        if noun == "DERGroupDispatches" and (message.verb or "").lower() in ("create", "change", "execute"):
+            return self._reply(self._group_dispatches(message), 200)
         if noun == "GetMeterReadings" or (noun == "MeterReadings" and (message.verb or "").lower() == "get"):
             return self._reply(self._read(message, body), 200)
         self.stats["requests_rejected"] += 1
@@ -447,6 +450,47 @@ class HeadEndSimulator:
                                   header.ReplyAddress if _is_http(header.ReplyAddress) else None)
             if not self.behaviour.sync_reply:
                 return ok_reply(message, source=self.fleet.headend)  # acknowledgement; the result follows
+        return result
+
+    def _group_dispatches(self, message: Message) -> Message:
+        """IEC 61968-5 DER group dispatch: an active-power limit for every inverter of the group."""
+        groups = self.fleet.der_groups
+        failures: list[ItemFailure] = []
+        items = 0
+        now = self.sim_now()
+        for doc in message.payload_documents():
+            for el in doc.element().iter(f"{{{DERGD_NS}}}DERGroupDispatch"):
+                items += 1
+                spec = _dispatch_spec(el)
+                members = groups.get(spec["group"], [])
+                if not members:
+                    failures.append(ItemFailure(spec["group"], iec_errors.OBJECT_NOT_FOUND,
+                                                f"no DER group {spec['group']} behind {self.fleet.headend}"))
+                    continue
+                rated = sum(self.fleet.devices[d].rated_kw or 0.0 for d in members)
+                factor = max(0.0, min(1.0, spec["kw"] / rated)) if rated else 0.0
+                start = spec["start"] if spec["start"] is not None else now
+                end = start + spec["minutes"] * 60.0
+                group_spec = {"type": "", "start": start, "end": end, "duration_min": spec["minutes"],
+                              "factor": factor, "mrid": spec["mrid"], "tracking": None}
+                for device in members:
+                    failure = self._apply_control(device, CanonicalEvent.DER_SETPOINT, group_spec, now)
+                    if failure is not None:  # the group is dispatched; a silent inverter only fails to confirm
+                        self.stats["group_members_failed"] += 1
+                self.stats["group_dispatches"] += 1
+        header = message.Header
+        if failures and len(failures) >= items:
+            result = failed_reply(message, iec_errors.ITEM_FAILED, "no DER group could be dispatched",
+                                  failures=failures, source=self.fleet.headend)
+        elif failures:
+            result = partial_reply(message, failures, source=self.fleet.headend)
+        else:
+            result = ok_reply(message, source=self.fleet.headend)
+        if header is not None and header.AsyncReplyFlag and self.behaviour.async_reply:
+            async_result = result.model_copy(update={"soap": None, "Header": result.Header.model_copy(
+                update={"MessageID": self._uuid()})})
+            self.schedule_message(self.behaviour.reply_latency.draw(self.rng), "reply", to_xml(async_result),
+                                  header.ReplyAddress if _is_http(header.ReplyAddress) else None)
         return result
 
     def _apply_control(self, device: str, meaning: CanonicalEvent, spec: dict, now: float) -> ItemFailure | None:
@@ -716,6 +760,25 @@ def _time(text: str | None) -> float | None:
 
     dt = parse_datetime(text)
     return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _dispatch_spec(el) -> dict:
+    """What the simulator needs from one ``DERGroupDispatch`` element (61968-5)."""
+    q = f"{{{DERGD_NS}}}"
+
+    def text(node, path: str) -> str | None:
+        found = node.find("/".join(q + part for part in path.split("/")))
+        return found.text.strip() if found is not None and found.text else None
+
+    kw = float(text(el, "EndDeviceGroup/DERMonitorableParameter/DispatchSchedule/DERCurveData/nominalYValue") or 0)
+    multiplier = text(el, "EndDeviceGroup/DERMonitorableParameter/yMultiplier") or "k"
+    kw *= {"k": 1.0, "M": 1000.0, "none": 0.001, "": 0.001}.get(multiplier, 1.0)
+    unit = text(el, "EndDeviceGroup/DERMonitorableParameter/DispatchSchedule/timeIntervalUnit") or "m"
+    duration = float(text(el, "EndDeviceGroup/DERMonitorableParameter/DispatchSchedule/timeIntervalDuration") or 60)
+    minutes = duration * {"s": 1 / 60, "m": 1.0, "h": 60.0}.get(unit, 1.0)
+    return {"mrid": text(el, "mRID") or "", "group": text(el, "EndDeviceGroup/mRID") or "", "kw": kw,
+            "minutes": minutes,
+            "start": _time(text(el, "EndDeviceGroup/DERMonitorableParameter/DispatchSchedule/startTime"))}
 
 
 def _control_spec(el) -> dict:

@@ -294,3 +294,38 @@ async def test_interval_readings_show_the_reduction_of_a_load_control_event():
     assert restored == baseline
     untouched = [m for m in fleet.meters if m not in meters][:20]
     assert all(sim.interval_readings(end)[fleet.meters.index(m)].intervals[0][1] >= 0 for m in untouched)
+
+
+async def test_der_group_dispatch_limits_every_inverter_of_the_group(endpoint):
+    from datetime import datetime, timezone
+
+    from orchestrator.der_dispatch import build_der_group_dispatches
+
+    fleet = generate_fleet(400, seed=8, vendor="mesh-ami")
+    group, members = next(iter(fleet.der_groups.items()))
+    rated = sum(fleet.devices[d].rated_kw for d in members)
+    rows = {r["device"]: r for r in fleet.import_rows()}
+    assert all(rows[d]["groups"] == group for d in members)
+    noon = datetime(2026, 7, 15, 12, 0, tzinfo=timezone.utc)
+    behaviour = Behaviour(time_scale=0.0002, reading_interval_s=0, seed=8)
+    async with HeadEndSimulator(fleet, behaviour, link=OrchestratorLink(endpoint.url), start_time=noon) as sim:
+        body = build_der_group_dispatches(dispatch_mrid="dgd-1", group=group, kw=rated * 0.25, start=noon,
+                                          minutes=30, mode="export_limit", message_id="dgd-msg", source="orch",
+                                          reply_address=None, async_reply=False)
+        status, reply = await post(sim.url + "/iec", body)
+        assert status == 200 and parse_end_device_controls_reply(reply).result.value == "OK"
+        assert {sim.controls[d].factor for d in members} == {0.25}
+        from orchestrator.simulator.fleet import device_kw
+
+        t = sim.sim_now()
+        limited = {d: device_kw(fleet.devices[d], t, fleet.seed, sim.controls[d]) for d in members}
+        free = {d: device_kw(fleet.devices[d], t, fleet.seed, None) for d in members}
+        status, unknown = await post(sim.url + "/iec", body.replace(group.encode(), b"DERG-NOPE"))
+        assert parse_end_device_controls_reply(unknown).failed_ids == {"DERG-NOPE"}
+        await sim.idle()
+    executed = [e for e in events_of(endpoint.bodies)
+                if code_map("mesh-ami").meaning(e.EndDeviceEventType) == CanonicalEvent.CONTROL_EXECUTED]
+    assert sorted(e.endDeviceMRID for e in executed) == sorted(members)
+    assert all(dict(e.details)["EndDeviceControl"] == "dgd-1" for e in executed)
+    assert all(limited[d] >= -0.25 * fleet.devices[d].rated_kw - 1e-9 for d in members)  # export capped at 25 %
+    assert sum(limited.values()) > sum(free.values())  # at noon the cap bites: less export than unlimited
