@@ -132,3 +132,40 @@ def test_line_chart_is_inline_svg_with_a_text_alternative():
     assert svg.count("<polyline") == 1 and 'class="estimate"' in svg and "3 intervals" in svg
     assert "style=" not in svg and "<script" not in svg  # nothing the page's CSP would block
     assert str(line_chart([], 1.0)) == ""
+
+
+async def test_event_page_shows_measured_reduction_against_the_baseline(tmp_path):
+    """A completed event over two water heaters: 1 kWh per 15 min (4 kW) every day for three weeks,
+    half of that in the event window; the page shows about 2 kW delivered per device and a chart."""
+    from orchestrator.core.campaigns import Campaign, CampaignState
+    from orchestrator.readings.reading_types import KWH_15MIN_DELIVERED
+
+    async with orchestrator(tmp_path) as running, cookie_session() as http:
+        url, svc = running.url, running.context.events
+        devices = ["F1-WA001", "F1-WA004"]
+        now = datetime.now(timezone.utc)
+        end = _interval_floor(now) - timedelta(minutes=30)
+        start = end - timedelta(hours=1)
+        c = Campaign(id="ev-measured", program="water-heater-shed", targets=("group:north",), start=start, end=end,
+                     state=CampaignState.COMPLETED, priority=5, level=None, setpoint_percent=None, reason="",
+                     created_by="test", created_at=start - timedelta(hours=1), updated_at=end)
+        await svc.store.create(c, "test")
+        await svc.store.insert_records({"campaign": c.id, "device": d, "state": "ENDED", "attempt": 1,
+                                        "headend": "hes-1", "step": 0, "message_id": "m1", "start_at": start,
+                                        "end_at": end, "deadline": None, "updated_at": end, "cause": "ended",
+                                        "cause_message_id": None, "detail": ""} for d in devices)
+        readings = []
+        first = int(_interval_floor(now - timedelta(days=21)).timestamp())
+        for ts in range(first, int(_interval_floor(now).timestamp()) + 1, 900):
+            in_event = start.timestamp() < ts <= end.timestamp()
+            readings += [(d, KWH_15MIN_DELIVERED, ts, 0.5 if in_event else 1.0, None) for d in devices]
+        await running.context.readings.insert_many(readings)
+
+        await user(running, "vic", Role.VIEWER)
+        assert (await login(http, url, "vic")).status == 303
+        async with http.get(url + f"/console/events/{c.id}") as r:
+            page = await r.text()
+        assert r.status == 200, page
+        measured = re.search(r'id="measured-kw">([0-9.,]+) kW', page)
+        assert measured and float(measured.group(1)) == 4.0, page[page.find("Load reduction"):][:800]
+        assert '<svg class="chart"' in page and 'class="measured"' in page
