@@ -230,7 +230,8 @@ class CampaignStore:
             stmt = insert(_R.__table__)
             return lambda chunk: conn.execute(stmt, chunk)
         columns = [_R.__table__.c[name] for name in RECORD_COLUMNS]
-        processors = [(name, c.type._cached_bind_processor(conn.dialect)) for name, c in zip(RECORD_COLUMNS, columns)]
+        processors = [(name, _memoised(c.type._cached_bind_processor(conn.dialect)))
+                      for name, c in zip(RECORD_COLUMNS, columns)]
         sql = (f"INSERT INTO {_R.__tablename__} ({', '.join(RECORD_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})")
 
@@ -355,6 +356,26 @@ class CampaignStore:
                                     .order_by(AuditRow.id).limit(limit))).scalars()
             return [{"at": r.at.isoformat(), "actor": r.actor, "entity": r.entity, "action": r.action,
                      "detail": json.loads(r.detail)} for r in rows]
+
+
+def _memoised(process):
+    """A bind processor that remembers its results: a campaign's million start/end times take a
+    few hundred distinct values (whole-second offsets), each formatted once."""
+    if process is None:
+        return None
+    seen: dict = {}
+
+    def cached(value):
+        if value is None:
+            return process(value)
+        out = seen.get(value)
+        if out is None:
+            if len(seen) > 100_000:
+                seen.clear()
+            out = seen[value] = process(value)
+        return out
+
+    return cached
 
 
 def campaign_dict(c: Campaign) -> dict[str, Any]:
