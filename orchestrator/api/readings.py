@@ -88,7 +88,8 @@ async def reduction(request: web.Request) -> web.Response:
         try:
             method = BaselineMethod(method)
         except ValueError:
-            raise ValueError(f"unknown method {method!r}; one of {', '.join(m.value for m in BaselineMethod)}") from None
+            known = ", ".join(m.value for m in BaselineMethod)
+            raise ValueError(f"unknown method {method!r}; one of {known}") from None
         exclude = fields.get("exclude") or []
         if isinstance(exclude, str):
             exclude = [d for d in exclude.split(",") if d.strip()]

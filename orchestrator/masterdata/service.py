@@ -135,8 +135,8 @@ class MasterData:
             if result == "FAILED":  # nothing applied: also a dead letter, like any message refused
                 first = reply.Reply.Error[0]
                 bad.append(DeadLetter(source_topic=topics.MASTERDATA_INBOUND,
-                                      reason=first.details or first.reason or "", code=first.code, key=record.key, message_id=record.header("iec.message_id"),
-                                      processor="masterdata-store",
+                                      reason=first.details or first.reason or "", code=first.code, key=record.key,
+                                      message_id=record.header("iec.message_id"), processor="masterdata-store",
                                       payload=record.value.decode("utf-8", "replace")[:65536]))
         if bad and self._report_bad is not None:
             await self._report_bad(bad)

@@ -142,7 +142,8 @@ def parse_meter_readings(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
             rt = block.find(t_rt)
             rtype = (rt.get("ref") or rt.findtext(t_mrid)) if rt is not None else None
             if not rtype:
-                raise IecError(iec_errors.PAYLOAD_INVALID, f"MeterReading {n} ({device}): IntervalBlocks has no ReadingType")
+                raise IecError(iec_errors.PAYLOAD_INVALID,
+                               f"MeterReading {n} ({device}): IntervalBlocks has no ReadingType")
             for ir in block.iterchildren(t_ir):
                 one(ir, rtype, device, f"MeterReading {n} ({device}) IntervalReadings")
         for reading in mr.iterchildren(t_readings):

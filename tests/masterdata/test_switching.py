@@ -166,7 +166,8 @@ async def test_switching_read_is_estimated_when_the_meter_does_not_answer(cat):
     at = datetime.now(UTC).replace(second=0, microsecond=0)
     base = int(at.timestamp()) // 900 * 900 - 3600  # a register read an hour before, then intervals
     await cat.readings.insert_many([("M2", rt.KWH_REGISTER_DELIVERED, base, 1000.0, None)] +
-                                   [("M2", rt.KWH_15MIN_DELIVERED, base + 900 * k, 0.25 * k, None) for k in (1, 2, 3, 4)])
+                                   [("M2", rt.KWH_15MIN_DELIVERED, base + 900 * k, 0.25 * k, None)
+                                    for k in (1, 2, 3, 4)])
     body = f"<CustomerAgreement><mRID>A2</mRID><validityInterval><start>{at.isoformat()}</start>" \
            f"</validityInterval></CustomerAgreement>"
     assert (await cat.masterdata.apply(message("close", "CustomerAgreementConfig", body), now=at)

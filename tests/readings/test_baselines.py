@@ -75,7 +75,8 @@ def test_caiso_adjustment_is_capped_at_20_percent():
     assert b.adjustment == pytest.approx(1.2)
     assert b.unadjusted_kw == pytest.approx([4.4] * 4) and b.kw == pytest.approx([5.28] * 4)
     # And downwards: 0.5 / 1.0 = 0.5, capped to 0.8: 4.4 * 0.8 = 3.52 kW.
-    assert compute_baseline(_series(0.5), START, END, "caiso-10-in-10", excluded=EXCLUDED).kw == pytest.approx([3.52] * 4)
+    low = compute_baseline(_series(0.5), START, END, "caiso-10-in-10", excluded=EXCLUDED)
+    assert low.kw == pytest.approx([3.52] * 4)
 
 
 def test_high_5_of_10_nyiso_style():
