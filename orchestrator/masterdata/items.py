@@ -23,6 +23,8 @@ Shapes read (CIM names; ``?`` optional, ``*`` repeated):
 - ``MasterDataLinkageConfig``: ``ConfigurationEvent/effectiveDateTime``, ``Meter*``, ``EndDevice*``,
   ``UsagePoint*``, ``Customer?``, ``CustomerAgreement?``, ``ServiceSupplier?``, ``TransformerTank?``:
   one linkage item per document.
+- ``CustomerMeterDataSet``: ``Customer*`` (created or updated on create/change) and the links of a
+  ``MasterDataLinkageConfig`` (``Meter*``, ``UsagePoint*``, ``CustomerAgreement?``, ...).
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from orchestrator.core.topology import DeviceKind
 
 DEVICE_NOUNS = {"MeterConfig": "Meter", "EndDeviceConfig": "EndDevice"}
 SUPPORTED_NOUNS = frozenset({"MeterConfig", "EndDeviceConfig", "UsagePointConfig", "CustomerConfig",
-                             "CustomerAgreementConfig", "MasterDataLinkageConfig"})
+                             "CustomerAgreementConfig", "MasterDataLinkageConfig", "CustomerMeterDataSet"})
 SUPPORTED_VERBS = frozenset({"create", "change", "cancel", "close", "delete"})
 
 
@@ -69,6 +71,7 @@ class Item:
     effective_at: datetime | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     problem: str | None = None  # set when the item could not be read; it then fails alone
+    verb: str | None = None  # overrides the message's verb for this item
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -248,7 +251,7 @@ def _linkage(el) -> Item:
     return item
 
 
-def read_items(noun: str, document) -> list[Item]:
+def read_items(noun: str, document, verb: str | None = None) -> list[Item]:
     """The items of one payload document (an lxml element whose local name is ``noun``)."""
     if noun in DEVICE_NOUNS:
         return [_device(e, DEVICE_NOUNS[noun]) for e in _children(document, DEVICE_NOUNS[noun])]
@@ -260,4 +263,13 @@ def read_items(noun: str, document) -> list[Item]:
         return [_agreement(e) for e in _children(document, "CustomerAgreement")]
     if noun == "MasterDataLinkageConfig":
         return [_linkage(document)]
+    if noun == "CustomerMeterDataSet":
+        # The customer's data and its links in one document: customers are kept up to date (create
+        # or update) whatever the verb, the links follow the verb like a MasterDataLinkageConfig.
+        customers = [_customer(e) for e in _children(document, "Customer")] if verb in ("create", "change") else []
+        for c in customers:
+            c.verb = "create"
+        linkage = _linkage(document)
+        linkage.object_type = "CustomerMeterDataSet"
+        return customers + [linkage]
     raise ItemError(f"unsupported master-data noun {noun}")

@@ -92,7 +92,7 @@ class MasterData:
         items: list[tuple[str, Item]] = []
         for doc in documents:
             try:
-                items += [(doc.noun, i) for i in read_items(doc.noun, doc.element())]
+                items += [(doc.noun, i) for i in read_items(doc.noun, doc.element(), verb)]
             except (ItemError, IecError) as exc:
                 return await self._reject(message, noun, verb, data, IecError(iec_errors.PAYLOAD_INVALID, str(exc)))
         if not items:
@@ -182,6 +182,7 @@ class MasterData:
             return ItemFailure(id=str(item.ref), error=iec_errors.PAYLOAD_INVALID,
                                details=f"{item.object_type} {item.ref}: {item.problem}", objectType=item.object_type)
         at = item.effective_at or now
+        verb = item.verb or verb
         effects = db.Effects()
         try:
             async with self._sessions() as s, s.begin():

@@ -214,3 +214,18 @@ async def test_move_in_and_out_by_master_data_linkage(cat):
     reads = await _reads(cat)
     assert [(r.reason, r.old_agreement, r.new_agreement) for r in reads] == [
         ("move-in", "A3", "A2-UP3"), ("move-out", "A2-UP3", None)]
+
+
+async def test_customer_meter_data_set_moves_a_new_customer_in(cat):
+    body = ("<Customer><mRID>C-NEW</mRID><Names><name>New Occupant</name></Names></Customer>"
+            "<CustomerAgreement><mRID>A-NEW</mRID></CustomerAgreement>"
+            "<Meter><mRID>M2</mRID></Meter><UsagePoint><mRID>UP2</mRID></UsagePoint>")
+    reply = await cat.masterdata.apply(message("create", "CustomerMeterDataSet", body))
+    assert reply.Reply.Result is ReplyResult.OK
+    view = await cat.topology.load_view()
+    assert (view.devices["M2"].customer, view.devices["M2"].agreement) == ("C-NEW", "A-NEW")
+    assert not view.eligible("M2", "cpp")
+    # The same data set naming a usage point that does not exist: the customer is kept, the links fail.
+    reply = await cat.masterdata.apply(message("create", "CustomerMeterDataSet", body.replace("UP2", "UP-404")))
+    assert reply.Reply.Result is ReplyResult.PARTIAL
+    assert [(e.code, e.ID.value) for e in reply.Reply.Error[1:]] == [("6.2", "UP-404")]
