@@ -16,9 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grafanalib._gen import DashboardEncoder
-from grafanalib.core import (GridPos, RowPanel, Stat, StatValueMappingItem, StatValueMappings, Target, Template,
-                             Templating, Time, TimeSeries)
 from grafanalib.core import Dashboard as GDashboard
+from grafanalib.core import (
+    GridPos,
+    RowPanel,
+    Stat,
+    StatValueMappingItem,
+    StatValueMappings,
+    Target,
+    Template,
+    Templating,
+    Time,
+    TimeSeries,
+)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "json"

@@ -77,7 +77,7 @@ class ConsumerLag:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == "/metrics":
             body, content_type = render_latest()
             status = 200

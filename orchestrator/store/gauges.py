@@ -17,8 +17,8 @@ from prometheus_client import Gauge
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from orchestrator.logs import get_logger
 from orchestrator.correlation.store import SHEDDING, DispatchProgressRow
+from orchestrator.logs import get_logger
 from orchestrator.store.campaigns import CampaignRow
 from orchestrator.store.outages import ACTIVE_STATUSES, OmsDeliveryRow, OutageRow
 

@@ -73,8 +73,9 @@ def metric_names(expr: str) -> set[str]:
 
 def registered_metric_names() -> set[str]:
     """Every sample name the orchestrator's code registers, after importing all of its modules."""
-    import orchestrator
     from prometheus_client import REGISTRY
+
+    import orchestrator
 
     broken = []
     for info in pkgutil.walk_packages(orchestrator.__path__, "orchestrator.", onerror=broken.append):

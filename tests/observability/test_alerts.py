@@ -7,8 +7,14 @@ import subprocess
 import pytest
 
 from tests.conftest import IN_CI
-from tests.observability.promql import (IMPORT_ERRORS, RULE_TESTS, RULES, alert_rules, metric_names,
-                                        registered_metric_names)
+from tests.observability.promql import (
+    IMPORT_ERRORS,
+    RULE_TESTS,
+    RULES,
+    alert_rules,
+    metric_names,
+    registered_metric_names,
+)
 
 REQUIRED = {"OrchestratorScrapeDown", "OrchestratorDeadLettersGrowing", "OrchestratorConsumerLag",
             "OrchestratorCampaignFailureRate", "OrchestratorNoConfirmations", "OrchestratorOmsBacklog"}

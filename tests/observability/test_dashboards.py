@@ -7,8 +7,16 @@ import sys
 
 import aiohttp
 
-from tests.observability.promql import (DASHBOARDS, IMPORT_ERRORS, committed_dashboards, load_build, metric_names,
-                                        panel_queries, registered_metric_names, variable_queries)
+from tests.observability.promql import (
+    DASHBOARDS,
+    IMPORT_ERRORS,
+    committed_dashboards,
+    load_build,
+    metric_names,
+    panel_queries,
+    registered_metric_names,
+    variable_queries,
+)
 
 EXPECTED = {"campaign-overview.json", "campaign-detail.json", "outages.json", "integration.json"}
 

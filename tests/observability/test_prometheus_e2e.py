@@ -24,8 +24,8 @@ from orchestrator.readings.reading_types import KWH_15MIN_DELIVERED
 from orchestrator.service import start
 from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker
-from orchestrator.store.users import Role
 from orchestrator.store.topology import TopologyStore, read_rows
+from orchestrator.store.users import Role
 from tests.observability.promql import RULES, alert_rules, panel_queries
 from tests.outages.oms_server import OmsServer
 
