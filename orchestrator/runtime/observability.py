@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from orchestrator import topics
 from orchestrator.logs import get_logger
 from orchestrator.metrics import PROCESSOR_LAG, render_latest
 from orchestrator.processors.base import Record
@@ -25,7 +26,7 @@ _HEADER_FIELDS: tuple[tuple[str, str], ...] = (
     ("campaign", "campaign_id"), ("orchestrator.campaign", "campaign_id"),
     ("message_id", "message_id"), ("iec.message_id", "message_id"),
     ("correlation_id", "correlation_id"), ("iec.correlation_id", "correlation_id"),
-    ("devices", "device_count"),
+    ("devices", "device_count"), ("iec.headend", "headend"),
 )
 
 
@@ -39,9 +40,12 @@ def record_log_fields(record: Record, consumer: str) -> dict[str, Any]:
         if field not in fields and headers.get(header):
             value = headers[header]
             fields[field] = int(value) if field == "device_count" and value.isdigit() else value
-    if "correlation_id" not in fields and "message_id" in fields:
-        # IEC requests are correlated by their MessageID (the reply's CorrelationID echoes it)
-        fields["correlation_id"] = fields["message_id"]
+    if "correlation_id" not in fields:
+        if record.topic == topics.EDC_REPLIES and record.key:
+            fields["correlation_id"] = record.key  # replies are keyed by the request they answer
+        elif "message_id" in fields:
+            # IEC requests are correlated by their MessageID (the reply's CorrelationID echoes it)
+            fields["correlation_id"] = fields["message_id"]
     return fields
 
 

@@ -48,6 +48,9 @@ def test_record_log_fields_from_headers():
     fields = record_log_fields(inbound, "outage-detector")
     assert fields["message_id"] == "abc" and fields["correlation_id"] == "req-9" and "campaign_id" not in fields
     assert record_log_fields(Record("t", None, b""), "c") == {"consumer": "c", "topic": "t"}
+    reply = Record("edc.replies", "req-42", b"", (("iec.message_id", "rep-1"), ("iec.headend", "hes-1")))
+    fields = record_log_fields(reply, "reply-splitter")
+    assert (fields["message_id"], fields["correlation_id"], fields["headend"]) == ("rep-1", "req-42", "hes-1")
 
 
 @pytest.fixture
