@@ -63,10 +63,11 @@ async def run_embedded(phases: list[list[Record]], directory: Path, procs: list[
         return PipelineRun(runtime.state_of("correlator"), outputs, counts)
 
 
-def start_worker(names: list[str], bootstrap: str, app_id: str, directory: Path, prefix: str) -> subprocess.Popen:
-    log = open(directory / "worker.log", "wb")
+def start_worker(names: list[str], bootstrap: str, app_id: str, directory: Path, prefix: str, *,
+                 tick_s: float = 0, log_name: str = "worker.log") -> subprocess.Popen:
+    log = open(directory / log_name, "wb")
     env = dict(os.environ, ORCHESTRATOR_LOG_FORMAT="console", ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix,
-               ORCHESTRATOR_CORRELATION_TICK_S="0",  # the test drives the clock
+               ORCHESTRATOR_CORRELATION_TICK_S=str(tick_s),  # 0: the test drives the clock
                ORCHESTRATOR_PROGRAMS_DIR=str(ROOT / "programs"), ORCHESTRATOR_WORKER_METRICS_PORT="0")
     args = [sys.executable, "-m", "orchestrator.cli", "worker", "--no-sinks", "--kafka-bootstrap", bootstrap,
             "--app-id", app_id, "--partitions", str(PARTITIONS), "--data-dir", str(directory)]
