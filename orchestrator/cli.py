@@ -141,7 +141,9 @@ def demo(
         fail("--headless needs a scenario to run, e.g. --scenario peak-day")
     directory = data_dir or Path(tempfile.mkdtemp(prefix="orchestrator-demo-"))
     s = settings(runtime="embedded", http_port=port, data_dir=directory, database_url=None)
-    asyncio.run(run_demo(s, devices=devices, seed=seed, scenario=scenario, headless=headless))
+    summary = asyncio.run(run_demo(s, devices=devices, seed=seed, scenario=scenario, headless=headless))
+    if headless and summary is None:  # interrupted before the scenario finished
+        raise typer.Exit(130)
 
 
 @app.command()

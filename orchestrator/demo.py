@@ -119,6 +119,11 @@ class Demo:
         from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
         from orchestrator.store.topology import TopologyStore
 
+        # Ctrl-C at any point (even while starting) stops the demo cleanly.
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
         async with AsyncExitStack() as stack:
             await self.oms.start(stack)
             settings = demo_settings(self.settings, self.oms.url)
@@ -153,16 +158,11 @@ class Demo:
             say(f"  head-end simulator: {sim_url}   OMS: {self.oms.url}")
 
             summary = None
-            if scenario == "peak-day":
-                summary = await self.peak_day()
-            if self.headless:
-                return summary
-            say("Ctrl-C to stop.")
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            if scenario == "peak-day" and not stop.is_set():
+                summary = await _until(stop, self.peak_day())
+            if not self.headless and not stop.is_set():
+                say("Ctrl-C to stop.")
+                await stop.wait()
             say("stopping")
         return summary
 
@@ -250,6 +250,19 @@ class Demo:
                       "dead_lettered": counts.get("dead_lettered", counts.get("dead", 0)),
                       "received": len(self.oms.received)}
         return out
+
+
+async def _until(stop: asyncio.Event, work) -> Any:
+    """The result of ``work``, or None when ``stop`` is set first (the work is cancelled)."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return None
 
 
 async def run_demo(settings: Settings, *, devices: int = 10000, seed: int = 1, scenario: str = "none",
