@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import secrets
 
+from sqlalchemy.exc import DBAPIError
+
 from orchestrator.settings import Settings
 
 DEMO_TOKEN_FILE = "demo-admin.token"
@@ -11,11 +13,21 @@ DEMO_TOKEN_FILE = "demo-admin.token"
 
 async def ensure_demo_admin(settings: Settings) -> str:
     """Return a working admin token: the one saved in ``data_dir`` if it still authenticates,
-    else a new one (``demo-admin-<random>``), saved for the next run."""
-    from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
+    else a new one (``demo-admin-<random>``), saved for the next run. Migrates the catalogue
+    only if its tables are missing (a started service has done it already)."""
+    from orchestrator.store.db import upgrade_async
+
+    try:
+        return await _ensure(settings)
+    except DBAPIError:  # no api_token table yet: a catalogue nobody has migrated
+        await upgrade_async(settings.catalogue_url)
+        return await _ensure(settings)
+
+
+async def _ensure(settings: Settings) -> str:
+    from orchestrator.store.db import make_engine, sessionmaker
     from orchestrator.store.users import Role, UserStore
 
-    await upgrade_async(settings.catalogue_url)
     path = settings.data_dir / DEMO_TOKEN_FILE
     engine = make_engine(settings.catalogue_url)
     try:
