@@ -27,6 +27,9 @@ PROCESSOR_LAG = Gauge("orchestrator_processor_lag_records", "Records not yet pro
                       ["consumer"], multiprocess_mode="livesum")
 INBOUND_ROUTED = Counter("orchestrator_inbound_messages_total", "Inbound IEC messages by noun, verb and outcome",
                          ["noun", "verb", "outcome"])
+IEC_MESSAGES = Counter("orchestrator_iec_messages_total",
+                       "IEC messages to (out) and from (in) head-ends, MDM and CIS by noun and verb",
+                       ["direction", "noun", "verb"])
 SCHEDULER_JOBS = Counter("orchestrator_scheduler_jobs_total",
                          "Scheduler job runs by job kind and outcome (ok, error, missed)", ["kind", "outcome"])
 SCHEDULER_JOB_DELAY = Histogram("orchestrator_scheduler_job_delay_seconds",

@@ -51,6 +51,8 @@ class KafkaPublisher:
         for future, record in zip(futures, records):
             await future
             MESSAGES_PRODUCED.labels(topic=record.topic, runtime="kafka").inc()
+        from orchestrator.runtime.observability import count_iec_messages  # IEC messages by noun/verb
+        count_iec_messages(records)
 
 
 def default_processors() -> list[Processor]:

@@ -21,7 +21,7 @@ from typing import Any
 from orchestrator import topics
 from orchestrator.logs import bound_contextvars, get_logger
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED, PROCESSOR_LAG
-from orchestrator.runtime.observability import record_log_fields
+from orchestrator.runtime.observability import count_iec_messages, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink, SinkFn
 
 log = get_logger(__name__)
@@ -181,6 +181,7 @@ class EmbeddedRuntime:
             [(r.topic, r.key, r.value, json.dumps(r.headers), now) for r in records])
         for r in records:
             MESSAGES_PRODUCED.labels(topic=r.topic, runtime="embedded").inc()
+        count_iec_messages(records)
 
     async def _notify(self) -> None:
         async with self._wakeup:

@@ -19,7 +19,7 @@ from orchestrator import topics
 from orchestrator.logs import get_logger
 from orchestrator.logs import bound_contextvars
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED
-from orchestrator.runtime.observability import ConsumerLag, record_log_fields
+from orchestrator.runtime.observability import ConsumerLag, count_iec_messages, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink
 from orchestrator.settings import Settings
 
@@ -193,6 +193,7 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
                     key=out.key.encode() if out.key is not None else None, value=out.value,
                     headers=[(k, v.encode()) for k, v in out.headers] or None)
                 MESSAGES_PRODUCED.labels(topic=out.topic, runtime="kafka").inc()
+            count_iec_messages(outputs)
 
     app.agent(source, name=processor.name)(agent)
 

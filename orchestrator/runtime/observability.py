@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +17,7 @@ from typing import Any
 
 from orchestrator import topics
 from orchestrator.logs import get_logger
-from orchestrator.metrics import PROCESSOR_LAG, render_latest
+from orchestrator.metrics import IEC_MESSAGES, PROCESSOR_LAG, render_latest
 from orchestrator.processors.base import Record
 
 log = get_logger(__name__)
@@ -142,3 +143,37 @@ def mark_process_dead() -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(os.getpid())
+
+
+# ----------------------------------------------------------------------------- IEC messages by noun/verb
+
+IEC_IN_TOPICS = (topics.EDC_REPLIES, topics.EDE_INBOUND, topics.READINGS_INBOUND, topics.MASTERDATA_INBOUND)
+IEC_VERBS = frozenset({"cancel", "canceled", "change", "changed", "close", "closed", "create", "created", "delete",
+                       "deleted", "execute", "executed", "get", "reply", "show", "subscribe", "unsubscribe"})
+_ENVELOPE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(Verb|Noun)>\s*([A-Za-z]{1,60})\s*</")
+
+
+def iec_noun_verb(record: Record) -> tuple[str, str] | None:
+    """Noun and verb of an IEC message on a topic: from the headers the IEC endpoint and the
+    head-end client set, else from the envelope's Header (it precedes the payload). None for a
+    record that is not an IEC message from outside (e.g. a processor's re-keyed copy)."""
+    noun, verb = record.header("iec.noun") or None, record.header("iec.verb") or None
+    if record.topic == topics.EDC_OUTBOUND and (noun is None or verb is None):
+        found = {k.decode(): v.decode() for k, v in _ENVELOPE.findall(record.value[:4096])}
+        noun, verb = noun or record.header("noun") or found.get("Noun"), verb or found.get("Verb")
+    if noun is None:
+        return None
+    verb = (verb or "unknown").lower()
+    return noun[:60], verb if verb in IEC_VERBS else "other"
+
+
+def count_iec_messages(records) -> None:
+    """Count the IEC messages among records appended to topics (called where the runtimes and the
+    Kafka publisher append, so nothing is read twice)."""
+    for r in records:
+        if r.topic != topics.EDC_OUTBOUND and r.topic not in IEC_IN_TOPICS:
+            continue
+        found = iec_noun_verb(r)
+        if found is not None:
+            IEC_MESSAGES.labels(direction="out" if r.topic == topics.EDC_OUTBOUND else "in",
+                                noun=found[0], verb=found[1]).inc()

@@ -24,7 +24,8 @@ from orchestrator.logs import configure_logging, get_logger
 from orchestrator.metrics import instrument_scheduler, job_kind
 from orchestrator.processors.base import Processor, Record
 from orchestrator.runtime.embedded import EmbeddedRuntime
-from orchestrator.runtime.observability import ConsumerLag, MetricsServer, record_log_fields
+from orchestrator.runtime.observability import (ConsumerLag, MetricsServer, count_iec_messages, iec_noun_verb,
+                                                record_log_fields)
 
 
 def sample(name: str, **labels) -> float | None:
@@ -92,6 +93,42 @@ async def test_embedded_runtime_binds_campaign_message_correlation_and_device_co
     others = [line for line in lines if line["event"] != "handled"]
     assert any(line["event"] == "processor failed on a record" for line in others)
     assert all("campaign_id" not in line for line in others)  # nothing leaks past the record
+
+
+# ----------------------------------------------------------------------------- IEC messages by noun/verb
+
+CONTROLS = (b'<?xml version="1.0"?><ns0:RequestMessage xmlns:ns0="http://iec.ch/TC57/2011/schema/message">'
+            b'<ns0:Header><ns0:Verb>create</ns0:Verb><ns0:Noun>EndDeviceControls</ns0:Noun></ns0:Header>'
+            b'<ns0:Payload/></ns0:RequestMessage>')
+
+
+def test_iec_noun_and_verb_from_headers_or_envelope():
+    assert iec_noun_verb(Record("ede.inbound", "m1", b"", (("iec.noun", "EndDeviceEvents"), ("iec.verb", "created")))) \
+        == ("EndDeviceEvents", "created")
+    assert iec_noun_verb(Record("edc.outbound", "hes-1", CONTROLS, (("noun", "EndDeviceControls"),))) \
+        == ("EndDeviceControls", "create")
+    assert iec_noun_verb(Record("ede.inbound", "m2", b"<x/>", (("outage.split", "1"),))) is None  # internal copy
+    odd = Record("edc.replies", "c1", b"", (("iec.noun", "EndDeviceControls"), ("iec.verb", "<script>")))
+    assert iec_noun_verb(odd) == ("EndDeviceControls", "other")  # labels stay bounded
+
+
+async def test_embedded_runtime_counts_iec_messages_in_and_out(tmp_path):
+    def count(direction, noun, verb):
+        return sample("orchestrator_iec_messages_total", direction=direction, noun=noun, verb=verb) or 0
+
+    before = (count("out", "EndDeviceControls", "create"), count("in", "EndDeviceEvents", "created"))
+    runtime = EmbeddedRuntime(tmp_path / "rt.db")
+    async with runtime:
+        await runtime.publish([
+            Record("edc.outbound", "hes-1", CONTROLS, (("noun", "EndDeviceControls"),)),
+            Record("ede.inbound", "m1", b"<x/>", (("iec.noun", "EndDeviceEvents"), ("iec.verb", "created"))),
+            Record("ede.inbound", "m1", b"<x/>", (("outage.split", "1"),)),
+            Record("outage.signals", "t1", b"{}"),
+        ])
+    assert (count("out", "EndDeviceControls", "create"), count("in", "EndDeviceEvents", "created")) == \
+        (before[0] + 1, before[1] + 1)
+    count_iec_messages([Record("edc.replies", "c1", b"", (("iec.noun", "EndDeviceControls"), ("iec.verb", "reply")))])
+    assert count("in", "EndDeviceControls", "reply") >= 1
 
 
 # ----------------------------------------------------------------------------- consumer lag
