@@ -224,3 +224,7 @@ async def test_same_outputs_and_state_on_kafka(tmp_path, kafka_bootstrap, monkey
     finally:
         stop_worker(proc)
     check_scenarios(notifications(outputs), strict_order=False)
+    # What the Kafka run produced reaches the OMS over HTTP exactly as the embedded run's does.
+    received = await deliver_all([r for r in outputs if r.topic == topics.OMS_NOTIFICATIONS], tmp_path)
+    assert Counter(json.dumps(b, sort_keys=True) for _, b in received) == \
+        Counter(json.dumps(n, sort_keys=True) for n in notifications(embedded))
