@@ -76,15 +76,32 @@ def test_login_throttle():
     assert not t.blocked("a", now=111.0)  # the window moved on
 
 
-async def _store(tmp_path) -> tuple[UserStore, object]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+async def _store(tmp_path, url: str | None = None) -> tuple[UserStore, object]:
+    url = url or f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
     await upgrade_async(url)
     engine = make_engine(url)
     return UserStore(sessionmaker(engine)), engine
 
 
 async def test_tokens_hashed_expiring_revocable(tmp_path):
-    users, engine = await _store(tmp_path)
+    await _tokens_hashed_expiring_revocable(*await _store(tmp_path))
+
+
+async def test_tokens_users_and_audit_on_postgresql(tmp_path, postgres_url):
+    users, engine = await _store(tmp_path, postgres_url)
+    await _tokens_hashed_expiring_revocable(users, engine)
+    users, engine = await _store(tmp_path, postgres_url)
+    try:
+        await users.add_user("alice", Role.OPERATOR, PASSWORD)
+        assert (await users.check_password("alice", PASSWORD)).role is Role.OPERATOR
+        await users.audit("alice", "http", "/api/v1/events", "POST", {"from": "10.0.0.1"})
+        [entry] = await users.audit_entries(actor="alice")
+        assert entry["detail"] == {"from": "10.0.0.1"} and entry["entity_id"] == "/api/v1/events"
+    finally:
+        await engine.dispose()
+
+
+async def _tokens_hashed_expiring_revocable(users: UserStore, engine) -> None:
     try:
         secret = await users.create_token("ci", Role.OPERATOR, created_by="test")
         assert secret.startswith("orc_") and len(secret) > 40

@@ -169,3 +169,24 @@ async def test_event_page_shows_measured_reduction_against_the_baseline(tmp_path
         measured = re.search(r'id="measured-kw">([0-9.,]+) kW', page)
         assert measured and float(measured.group(1)) == 4.0, page[page.find("Load reduction"):][:800]
         assert '<svg class="chart"' in page and 'class="measured"' in page
+
+
+async def test_console_on_postgresql(tmp_path, postgres_url):
+    """The pages' queries (both dispatch tables, outage history, audit) on PostgreSQL."""
+    async with orchestrator(tmp_path, database_url=postgres_url) as running, cookie_session() as http:
+        url = running.url
+        await user(running, "olga", Role.OPERATOR)
+        assert (await login(http, url, "olga")).status == 303
+        csrf = await csrf_of(http, url)
+        start = (datetime.now(timezone.utc) + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+        async with http.post(url + "/console/events/new", allow_redirects=False, data={
+                "_csrf": csrf, "program": "ac-cycling", "target_kind": "feeder", "target_id": "F2", "start": start,
+                "tz": "UTC", "duration_minutes": "30", "action": "create"}) as r:
+            assert r.status == 303, await r.text()
+            event_id = r.headers["Location"].split("/")[-1].split("?")[0]
+        for page in (f"/console/events/{event_id}", "/console/events", "/console/devices?q=F2-TH000",
+                     "/console/outages", "/console/audit", "/console/programs"):
+            async with http.get(url + page) as r:
+                assert r.status == 200, (page, await r.text())
+        async with http.get(url + "/console/audit") as r:
+            assert event_id in await r.text()
