@@ -34,7 +34,8 @@ class OmsDeliverer:
     """Delivers pending outbox rows to one webhook URL."""
 
     def __init__(self, store: OutageStore, url: str, *, max_attempts: int = 8, backoff_base_s: float = 1.0,
-                 backoff_max_s: float = 300.0, timeout_s: float = 10.0, poll_s: float = 0.2, batch: int = 50):
+                 backoff_max_s: float = 300.0, timeout_s: float = 10.0, poll_s: float = 0.2, batch: int = 200,
+                 concurrency: int = 8):
         self.store = store
         self.url = url
         self.max_attempts = max_attempts
@@ -43,6 +44,7 @@ class OmsDeliverer:
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
         self.poll_s = poll_s
         self.batch = batch
+        self.concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task | None = None
 
@@ -84,11 +86,22 @@ class OmsDeliverer:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         due = await self.store.claim_due(limit=self.batch)
+        # Outages in parallel (up to ``concurrency`` requests), each outage's notifications in order.
+        groups: dict[tuple[str, str], list[Delivery]] = {}
         for delivery in due:
-            if await self.store.earlier_undelivered(delivery):
-                await self.store.postpone(delivery.id, utcnow() + timedelta(seconds=self.poll_s))
-                continue
-            await self._attempt(delivery)
+            groups.setdefault((delivery.outage_id, delivery.target), []).append(delivery)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def send(group: list[Delivery]) -> None:
+            async with gate:
+                for i, delivery in enumerate(group):
+                    if await self.store.earlier_undelivered(delivery):
+                        for later in group[i:]:  # wait for the older one, keep the order
+                            await self.store.postpone(later.id, utcnow() + timedelta(seconds=self.poll_s))
+                        return
+                    await self._attempt(delivery)
+
+        await asyncio.gather(*(send(g) for g in groups.values()))
         return len(due)
 
     async def _attempt(self, d: Delivery) -> None:
