@@ -5,8 +5,9 @@ Retries are data (the row's ``attempts`` and ``next_attempt_at``), so they survi
 ``retry_delay(attempt)``; other 4xx answers are final. After ``max_attempts`` the row becomes
 ``dead`` — the dead-letter store — with its content kept, until replayed (REST or CLI).
 Every request carries ``Idempotency-Key`` (outage id and version), so an OMS that saw a
-request whose answer was lost can drop the repeat. An outage's notifications go out in order:
-a row waits while an older row of the same outage and target is still pending.
+request whose answer was lost can drop the repeat. Different outages are sent in parallel (up
+to ``concurrency`` requests); an outage's own notifications go out in order: a row waits while
+an older row of the same outage and target is still pending.
 """
 from __future__ import annotations
 
