@@ -10,6 +10,7 @@ import io
 import json
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -46,6 +47,7 @@ from orchestrator.store.users import Principal, Role
 log = get_logger(__name__)
 FINAL_EVENT_STATES = frozenset({CampaignState.COMPLETED, CampaignState.CANCELLED})
 STREAM_INTERVAL_S = 1.0
+STREAM_MAX_INTERVAL_S = 10.0
 STREAM_KEEPALIVE_S = 15.0
 MEASURE_MAX_DEVICES = 2000
 INTERVAL_S = 900
@@ -53,6 +55,7 @@ STATE_ORDER = [s.value for s in DispatchState]
 ACK_STATES = ("ACCEPTED", "CONFIRMED")
 ACTIVE_DEVICE_STATES = ("ACCEPTED", "CONFIRMED", "ENDED")
 STOP = web.AppKey("console_stop", asyncio.Event)
+PROGRESS = web.AppKey("console_progress", OrderedDict)
 
 
 # ------------------------------------------------------------------ template helpers
@@ -520,6 +523,28 @@ async def event_page(request: web.Request) -> web.Response:
         "audit": await svc.store.audit_log(c.id)})
 
 
+def _refresh_s(progress: dict | None) -> float:
+    """How often an event's progress is recomputed: every second, slower for very large events
+    (the rollup is a GROUP BY over every device of the event)."""
+    devices = progress["devices"] if progress else 0
+    return min(STREAM_MAX_INTERVAL_S, max(STREAM_INTERVAL_S, devices / 100_000))
+
+
+async def _shared_progress(request: web.Request, svc, event_id: str) -> dict:
+    """The event's progress, computed at most once per refresh interval however many operators
+    watch it (one cache entry per event, the least recently used dropped beyond 1,000)."""
+    cache: OrderedDict = request.app[PROGRESS]
+    entry = cache.pop(event_id, None) or {"at": 0.0, "progress": None, "lock": asyncio.Lock()}
+    cache[event_id] = entry
+    while len(cache) > 1000:
+        cache.popitem(last=False)
+    async with entry["lock"]:
+        if entry["progress"] is None or time.monotonic() - entry["at"] >= _refresh_s(entry["progress"]):
+            entry["progress"] = _progress(await _describe(request, svc, await svc.get(event_id)))
+            entry["at"] = time.monotonic()
+        return entry["progress"]
+
+
 async def event_stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: ``progress`` (JSON) whenever the rollup or state changes, ``end`` when
     the event is final; a comment line every 15 s keeps proxies from closing the stream."""
@@ -533,8 +558,7 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
     quiet_since = time.monotonic()
     try:
         while not stop.is_set():
-            c = await svc.get(c.id)
-            progress = _progress(await _describe(request, svc, c))
+            progress = await _shared_progress(request, svc, c.id)
             if progress != last:
                 await response.write(f"event: progress\ndata: {json.dumps(progress)}\n\n".encode())
                 last, quiet_since = progress, time.monotonic()
@@ -545,11 +569,11 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
                 await response.write(b"event: end\ndata: {}\n\n")
                 break
             try:
-                await asyncio.wait_for(stop.wait(), STREAM_INTERVAL_S)
+                await asyncio.wait_for(stop.wait(), _refresh_s(progress))
             except asyncio.TimeoutError:
                 pass
-    except (ConnectionResetError, asyncio.CancelledError):
-        return response
+    except ConnectionResetError:  # the operator closed the page
+        pass
     return response
 
 
@@ -696,6 +720,7 @@ async def _on_shutdown(app: web.Application) -> None:
 
 def add_routes(app: web.Application) -> None:
     app[STOP] = asyncio.Event()
+    app[PROGRESS] = OrderedDict()
     app.on_shutdown.append(_on_shutdown)
     app.middlewares.append(console_errors)
     r = app.router

@@ -190,3 +190,10 @@ async def test_console_on_postgresql(tmp_path, postgres_url):
                 assert r.status == 200, (page, await r.text())
         async with http.get(url + "/console/audit") as r:
             assert event_id in await r.text()
+
+
+def test_progress_refresh_slows_down_for_very_large_events():
+    from orchestrator.console.pages import _refresh_s
+
+    assert _refresh_s(None) == 1.0 and _refresh_s({"devices": 5000}) == 1.0
+    assert _refresh_s({"devices": 500_000}) == 5.0 and _refresh_s({"devices": 5_000_000}) == 10.0
