@@ -50,6 +50,7 @@ STREAM_INTERVAL_S = 1.0
 STREAM_MAX_INTERVAL_S = 10.0
 STREAM_KEEPALIVE_S = 15.0
 MEASURE_MAX_DEVICES = 2000
+ESTIMATE_MAX_DEVICES = 200_000  # without the correlation engine's estimate, rated kW of at most this many
 INTERVAL_S = 900
 STATE_ORDER = [s.value for s in DispatchState]
 ACK_STATES = ("ACCEPTED", "CONFIRMED")
@@ -450,15 +451,17 @@ async def _reduction(request: web.Request, svc, c: Campaign) -> dict:
     share = 1.0
     if program is not None and program.load_control and program.load_control.cycling_percent:
         share = program.load_control.cycling_percent / 100.0
-    shedding = await q.devices(c.id, ("ACCEPTED", "CONFIRMED"), 1_000_000)
+    shedding_count = await q.count(c.id, ("ACCEPTED", "CONFIRMED"))
     estimated = await q.estimated_kw(c.id)  # the correlation engine's estimate, when it has rows
     if estimated is None:
+        shedding = await q.devices(c.id, ("ACCEPTED", "CONFIRMED"), ESTIMATE_MAX_DEVICES)
         view = await svc.topology()
         default_kw = ctx.settings.correlation_default_device_kw
         estimated = sum((view.devices[d].rated_kw if d in view.devices and view.devices[d].rated_kw is not None
                          else default_kw) for d in shedding) * share
-    devices = await q.devices(c.id, ACTIVE_DEVICE_STATES, 1_000_000)
-    out: dict[str, Any] = {"estimated_kw": estimated, "devices": len(shedding), "share": share, "measured_kw": None,
+    devices_count = await q.count(c.id, ACTIVE_DEVICE_STATES)
+    devices = await q.devices(c.id, ACTIVE_DEVICE_STATES, MEASURE_MAX_DEVICES)
+    out: dict[str, Any] = {"estimated_kw": estimated, "devices": shedding_count, "share": share, "measured_kw": None,
                            "chart": None, "note": None}
     now = utcnow()
     if ctx.readings is None:
@@ -470,7 +473,7 @@ async def _reduction(request: web.Request, svc, c: Campaign) -> dict:
     if not devices:
         out["note"] = "No acknowledged devices to measure yet."
         return out
-    sample = devices[:MEASURE_MAX_DEVICES]
+    sample = devices
     from orchestrator.readings.reduction import measure
 
     start, end = _interval_floor(c.start, ceil=True), _interval_floor(min(c.end, now))
@@ -489,8 +492,8 @@ async def _reduction(request: web.Request, svc, c: Campaign) -> dict:
     out["measured_kw"] = total.average_kw
     points = [(ts, d) for ts, d in zip(total.intervals, total.delivered_kw) if d is not None]
     out["chart"] = line_chart(points, estimated)
-    if len(devices) > len(sample):
-        out["note"] = f"Measured on the first {len(sample):,} of {len(devices):,} devices."
+    if devices_count > len(sample):
+        out["note"] = f"Measured on the first {len(sample):,} of {devices_count:,} devices."
     return out
 
 

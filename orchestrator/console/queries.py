@@ -57,6 +57,11 @@ class ConsoleQueries:
             return [{"device": d, "state": st, "cause": c, "detail": det, "updated_at": at, "headend": h}
                     for d, st, c, det, at, h in rows]
 
+    async def count(self, campaign: str, states: tuple[str, ...]) -> int:
+        async with self._sessions() as s:
+            return (await s.execute(select(func.count()).select_from(_R).outerjoin(*_JOIN)
+                                    .where(_R.campaign == campaign, STATE.in_(states)))).scalar_one()
+
     async def devices(self, campaign: str, states: tuple[str, ...], limit: int) -> list[str]:
         async with self._sessions() as s:
             rows = await s.execute(select(_R.device).select_from(_R).outerjoin(*_JOIN)
