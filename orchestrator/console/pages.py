@@ -533,7 +533,7 @@ def _refresh_s(progress: dict | None) -> float:
     return min(STREAM_MAX_INTERVAL_S, max(STREAM_INTERVAL_S, devices / 100_000))
 
 
-async def _shared_progress(request: web.Request, svc, event_id: str) -> dict:
+async def _shared_progress(request: web.Request, svc, event_id: str, fresh: bool = False) -> dict:
     """The event's progress, computed at most once per refresh interval however many operators
     watch it (one cache entry per event, the least recently used dropped beyond 1,000)."""
     cache: OrderedDict = request.app[PROGRESS]
@@ -542,7 +542,7 @@ async def _shared_progress(request: web.Request, svc, event_id: str) -> dict:
     while len(cache) > 1000:
         cache.popitem(last=False)
     async with entry["lock"]:
-        if entry["progress"] is None or time.monotonic() - entry["at"] >= _refresh_s(entry["progress"]):
+        if fresh or entry["progress"] is None or time.monotonic() - entry["at"] >= _refresh_s(entry["progress"]):
             entry["progress"] = _progress(await _describe(request, svc, await svc.get(event_id)))
             entry["at"] = time.monotonic()
         return entry["progress"]
@@ -561,7 +561,7 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
     quiet_since = time.monotonic()
     try:
         while not stop.is_set():
-            progress = await _shared_progress(request, svc, c.id)
+            progress = await _shared_progress(request, svc, c.id, fresh=last is None)  # first: never older than the page
             if progress != last:
                 await response.write(f"event: progress\ndata: {json.dumps(progress)}\n\n".encode())
                 last, quiet_since = progress, time.monotonic()
@@ -635,6 +635,7 @@ async def cancel_event(request: web.Request) -> web.Response:
     except (InvalidCampaignTransition, StaleCampaign) as exc:
         error = str(exc)
     else:
+        request.app[PROGRESS].pop(c.id, None)
         raise web.HTTPSeeOther(location=f"/console/events/{c.id}?done=cancelled")
     c = await svc.get(c.id)
     return render(request, "event_cancel.html", {"event": await svc.describe(c), "cancellable": c.state in CANCELLABLE,
