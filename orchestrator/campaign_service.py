@@ -34,6 +34,7 @@ from orchestrator.core.topology import TopologyView
 from orchestrator.dispatcher import Dispatcher, TopologyLoader
 from orchestrator.scheduler import CampaignScheduler
 from orchestrator.store.campaigns import CampaignStore, campaign_dict
+from orchestrator.store import dispatch_view
 from orchestrator.store.models import utcnow
 
 
@@ -181,7 +182,8 @@ class EventService:
 
     async def describe(self, c: Campaign) -> dict[str, Any]:
         """The event with its rollup (counts per dispatch state, derived from the records)."""
-        rollup = await self.store.rollup(c.id)
+        # Replies and confirmations live in the correlation engine's table: read both.
+        rollup = await dispatch_view.rollup(self.store.sessions, c.id)
         program = self.programs.get(c.program)
         d = campaign_dict(c)
         d["rollup"] = rollup

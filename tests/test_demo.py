@@ -28,6 +28,9 @@ def test_headless_peak_day_summary(tmp_path):
         assert settled <= c["devices"]
         assert c["confirmed"] > 0
         assert set(c) >= {"id", "estimated_kw", "measured_kw"}
+    # The feeder went out before the events started: its meters were skipped, not dispatched.
+    assert campaigns["critical-peak-pricing"]["skipped_outage"] > 0
+    assert campaigns["ac-cycling"]["estimated_kw"] > 0
     outages = summary["outages"]
     assert outages["feeder"] == 1  # the scripted feeder outage was inferred as one feeder outage
     assert outages["sustained"] >= 1 and outages["restored"] == outages["sustained"]

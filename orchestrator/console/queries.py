@@ -2,36 +2,22 @@
 
 A device's progress in an event lives in two places: the campaign store's ``dispatch_record``
 (written in bulk by the dispatcher: PENDING, SENT, skips, cancels) and the correlation engine's
-``dispatch_progress`` (replies, confirmations, opt-outs, timeouts, ends, with their times). The
-console shows, per device, whichever row changed last (``updated_at``; on a tie the correlation
-row, which knows more). Plain selects; nothing here writes.
+``dispatch_progress`` (replies, confirmations, opt-outs, timeouts, ends, with their times); see
+``store.dispatch_view`` for how one state per device is read from both. Plain selects; nothing
+here writes.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from orchestrator.core.dispatch import DispatchState
-from orchestrator.correlation.store import DispatchProgressRow
-from orchestrator.store.campaigns import CampaignRow, DispatchRecordRow
+from orchestrator.store import dispatch_view
+from orchestrator.store.campaigns import CampaignRow
+from orchestrator.store.dispatch_view import CAUSE, DETAIL, HEADEND, STATE, UPDATED
+from orchestrator.store.dispatch_view import JOIN as _JOIN
+from orchestrator.store.dispatch_view import P as _P
+from orchestrator.store.dispatch_view import R as _R
 from orchestrator.store.outages import OutageDeviceRow, OutageRow
-
-_R = DispatchRecordRow
-_P = DispatchProgressRow
-_NEWER = or_(_R.updated_at.is_(None), _P.updated_at >= _R.updated_at)
-_USE_P = and_(_P.updated_at.is_not(None), _NEWER)
-
-
-def _pick(p_col, r_col):
-    return case((_USE_P, p_col), else_=r_col)
-
-
-STATE = _pick(_P.state, _R.state)
-CAUSE = _pick(_P.cause, _R.cause)
-DETAIL = _pick(_P.detail, _R.detail)
-UPDATED = _pick(_P.updated_at, _R.updated_at)
-HEADEND = func.coalesce(_P.headend, _R.headend)
-_JOIN = (_P, and_(_P.campaign == _R.campaign, _P.device == _R.device))
 
 
 class ConsoleQueries:
@@ -40,13 +26,7 @@ class ConsoleQueries:
 
     async def rollup(self, campaign: str) -> dict[str, int]:
         """Devices per dispatch state (every state, zeros included), latest row per device."""
-        out = {s.value: 0 for s in DispatchState}
-        async with self._sessions() as s:
-            rows = await s.execute(select(STATE, func.count()).select_from(_R).outerjoin(*_JOIN)
-                                   .where(_R.campaign == campaign).group_by(STATE))
-            for state, n in rows:
-                out[state] = n
-        return out
+        return await dispatch_view.rollup(self._sessions, campaign)
 
     async def in_states(self, campaign: str, states: tuple[str, ...], limit: int = 50) -> list[dict]:
         """Devices now in one of ``states`` with the reason recorded by their last transition."""

@@ -113,6 +113,11 @@ class CampaignStore:
     def __init__(self, sessions: async_sessionmaker):
         self._sessions = sessions
 
+    @property
+    def sessions(self) -> async_sessionmaker:
+        """For reads that join this store's tables with another area's (``store.dispatch_view``)."""
+        return self._sessions
+
     # ------------------------------------------------------------------ programs
     async def sync_programs(self, programs: Iterable[Program]) -> None:
         from orchestrator.store.topology import _upsert

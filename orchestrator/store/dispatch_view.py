@@ -1,0 +1,56 @@
+"""One device's progress in an event, read across the two tables that record it.
+
+The dispatcher writes ``dispatch_record`` in bulk (PENDING, SENT, skips, cancels, ends); the
+correlation engine writes ``dispatch_progress`` (replies, confirmations, opt-outs, timeouts, with
+latencies). Per device, the row that changed last wins (on a tie the correlation row, which
+knows more). Every read of "where is this device now" — the event API, the console, the demo —
+goes through these expressions, so they all tell the same story.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from orchestrator.core.dispatch import DispatchState
+from orchestrator.correlation.store import DispatchProgressRow
+from orchestrator.store.campaigns import DispatchRecordRow
+
+R = DispatchRecordRow
+P = DispatchProgressRow
+_NEWER = or_(R.updated_at.is_(None), P.updated_at >= R.updated_at)
+_USE_P = and_(P.updated_at.is_not(None), _NEWER)
+
+
+def pick(p_col, r_col):
+    return case((_USE_P, p_col), else_=r_col)
+
+
+STATE = pick(P.state, R.state)
+CAUSE = pick(P.cause, R.cause)
+DETAIL = pick(P.detail, R.detail)
+UPDATED = pick(P.updated_at, R.updated_at)
+HEADEND = func.coalesce(P.headend, R.headend)
+JOIN = (P, and_(P.campaign == R.campaign, P.device == R.device))
+
+
+async def rollup(sessions: async_sessionmaker, campaign: str) -> dict[str, int]:
+    """Devices per dispatch state (every state, zeros included), latest row per device."""
+    out = {s.value: 0 for s in DispatchState}
+    async with sessions() as s:
+        rows = await s.execute(select(STATE, func.count()).select_from(R).outerjoin(*JOIN)
+                               .where(R.campaign == campaign).group_by(STATE))
+        for state, n in rows:
+            out[state] = n
+    return out
+
+
+# States in which a device took part in the event: it shed (or was shedding) load.
+TOOK_PART = (DispatchState.ACCEPTED.value, DispatchState.CONFIRMED.value, DispatchState.ENDED.value)
+
+
+async def estimated_kw(sessions: async_sessionmaker, campaign: str) -> float:
+    """The program's per-device estimate summed over the devices that took part (kW)."""
+    async with sessions() as s:
+        kw = (await s.execute(select(func.coalesce(func.sum(P.est_kw), 0.0))
+                              .where(P.campaign == campaign, P.state.in_(TOOK_PART)))).scalar_one()
+    return round(float(kw), 3)
