@@ -12,7 +12,9 @@ RUN /opt/venv/bin/pip install -c constraints.txt .
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --create-home --home-dir /var/lib/orchestrator orchestrator
 COPY --from=build /opt/venv /opt/venv
+COPY programs /etc/orchestrator/programs
 ENV PATH=/opt/venv/bin:$PATH \
+    ORCHESTRATOR_PROGRAMS_DIR=/etc/orchestrator/programs \
     ORCHESTRATOR_DATA_DIR=/var/lib/orchestrator \
     ORCHESTRATOR_HTTP_HOST=0.0.0.0 \
     ORCHESTRATOR_HTTP_PORT=8080
