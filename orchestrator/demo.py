@@ -89,7 +89,8 @@ class DemoOms:
 # ----------------------------------------------------------------------------- the demo
 
 def demo_settings(base: Settings, oms_url: str) -> Settings:
-    programs = write_demo_programs(shipped_programs_dir(), base.data_dir / "programs")
+    source = base.programs_dir if base.programs_dir.is_dir() else shipped_programs_dir()
+    programs = write_demo_programs(source, base.data_dir / "programs")
     return base.model_copy(update={
         "programs_dir": programs,
         "oms_webhook_url": oms_url,
