@@ -152,7 +152,7 @@ PARTITIONS = 4
 async def _produce(bootstrap: str, topic: str, items, *, key_json: bool = False) -> None:
     from aiokafka import AIOKafkaProducer
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, max_batch_size=512 * 1024)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=512 * 1024)
     await producer.start()
     try:
         pending = []
