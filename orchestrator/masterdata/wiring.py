@@ -84,3 +84,46 @@ def wire_masterdata(settings: Settings, engine: AsyncEngine, dead_letters) -> Ma
     wiring.ingest = ReadingsIngest(readings, complete_read=wiring.masterdata.complete_read,
                                    report_bad=dead_letters.add_many if dead_letters is not None else None)
     return wiring
+
+
+class _LazyKafkaPublisher:
+    """A Kafka producer opened on first use, inside the faust worker's event loop."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._publisher = None
+        self._lock = asyncio.Lock()
+
+    async def publish(self, records) -> None:
+        async with self._lock:
+            if self._publisher is None:
+                from orchestrator.service import KafkaPublisher
+
+                publisher = KafkaPublisher(self._settings.kafka_bootstrap, self._settings.kafka_topic_prefix)
+                await publisher.start()
+                self._publisher = publisher
+        await self._publisher.publish(records)
+
+
+def kafka_worker_sinks(settings: Settings, engine: AsyncEngine, dead_letters) -> list[Sink]:
+    """Master data, readings and enrolment-change sinks for ``orchestrator worker`` (Kafka runtime).
+
+    Switching reads and enrolment changes they produce go back to Kafka; a switched device's
+    control is ended by a dispatcher of the worker's own (the API process keeps the scheduler and
+    the ``apply_due`` task, as on the embedded runtime).
+    """
+    from orchestrator.core.programs import load_programs
+    from orchestrator.dispatcher import Dispatcher
+    from orchestrator.store.campaigns import CampaignStore
+    from orchestrator.store.topology import TopologyStore
+
+    wiring = wire_masterdata(settings, engine, dead_letters)
+    publisher = _LazyKafkaPublisher(settings)
+    wiring.set_publisher(publisher)
+    programs = load_programs([settings.programs_dir]) if settings.programs_dir.is_dir() else {}
+    sessions = sessionmaker(engine)
+    reply_address = settings.dispatch_reply_address or \
+        f"http://{settings.http_host}:{settings.http_port}/iec/v1/messages"
+    wiring.set_dispatcher(Dispatcher(CampaignStore(sessions), programs, TopologyStore(sessions).load_view, publisher,
+                                     message_size=settings.dispatch_message_size, reply_address=reply_address))
+    return wiring.sinks

@@ -31,6 +31,9 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
         from orchestrator.headend.wiring import kafka_sinks  # the head-end client; replies go back to Kafka
         sinks += kafka_sinks(settings, make_engine(settings.catalogue_url))
         sinks += _outage_sinks(settings)
+        from orchestrator.masterdata.wiring import kafka_worker_sinks  # master data, readings, switching
+        engine = make_engine(settings.catalogue_url)
+        sinks += kafka_worker_sinks(settings, engine, DeadLetterStore(sessionmaker(engine)))
     app = build_app(settings, chosen, sinks, web_port=web_port)
     worker = faust.Worker(app, loglevel=settings.log_level.replace("warning", "warn"), quiet=True,
                           redirect_stdouts=False)
@@ -57,13 +60,6 @@ def _bind_outage_topology(settings: Settings, chosen: list) -> list:
     return outage.bind_topology(chosen, asyncio.run(load_topology(settings.catalogue_url)), settings)
 
 
-def _outage_sinks(settings: Settings) -> list:
-    """Outage records and the OMS outbox from ``oms.notifications`` (``serve`` sends the outbox)."""
-    from orchestrator.oms.wiring import outage_sinks, outage_store
-
-    return outage_sinks(outage_store(settings, make_engine(settings.catalogue_url)))
-
-
 def _bind_correlator(settings: Settings, chosen: list) -> list:
     """The correlator needs the topology (vendor code maps) and the programs: loaded at worker start."""
     from orchestrator.processors import correlator
@@ -76,3 +72,10 @@ def _bind_correlator(settings: Settings, chosen: list) -> list:
 
     upgrade(settings.catalogue_url)
     return asyncio.run(bind_correlator(settings, chosen, settings.catalogue_url))
+
+
+def _outage_sinks(settings: Settings) -> list:
+    """Outage records and the OMS outbox from ``oms.notifications`` (``serve`` sends the outbox)."""
+    from orchestrator.oms.wiring import outage_sinks, outage_store
+
+    return outage_sinks(outage_store(settings, make_engine(settings.catalogue_url)))
