@@ -78,6 +78,25 @@ def settings(**overrides) -> Settings:
     return s
 
 
+def with_catalogue(s: Settings, work):
+    """``await work(sessions)`` against the migrated catalogue of ``s``; the engine is closed after."""
+    from orchestrator.store.db import make_engine, sessionmaker, upgrade
+
+    try:
+        upgrade(s.catalogue_url)
+    except Exception as exc:  # an unreachable or unreadable catalogue: one line, no traceback
+        fail(f"catalogue {s.masked()['catalogue_url']}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+
+    async def go():
+        engine = make_engine(s.catalogue_url)
+        try:
+            return await work(sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
 def _pydantic_line(exc) -> str:
     err = exc.errors()[0]
     return f"invalid setting {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
@@ -194,20 +213,11 @@ def deadletter_list(
     database_url: Optional[str] = typer.Option(None, help="Catalogue SQLAlchemy URL."),
 ) -> None:
     """List dead letters, newest first, one line each."""
-    from orchestrator.store.db import make_engine, sessionmaker, upgrade
     from orchestrator.store.deadletters import DeadLetterStore
 
-    s = settings(database_url=database_url)
-    upgrade(s.catalogue_url)
-
-    async def run():
-        engine = make_engine(s.catalogue_url)
-        try:
-            return await DeadLetterStore(sessionmaker(engine)).list(source_topic=source_topic, limit=limit)
-        finally:
-            await engine.dispose()
-
-    for d in asyncio.run(run()):
+    letters = with_catalogue(settings(database_url=database_url),
+                             lambda sessions: DeadLetterStore(sessions).list(source_topic=source_topic, limit=limit))
+    for d in letters:
         typer.echo(f"{d.recorded_at:%Y-%m-%dT%H:%M:%S} {d.source_topic} [{d.code}] {d.message_id or '-'} {d.reason}")
 
 

@@ -5,7 +5,6 @@ stored only as a scrypt hash) and the endpoint addresses to configure on the hea
 """
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Optional
 
@@ -16,21 +15,11 @@ app = typer.Typer(help="Head-ends: registration, credentials, transport.", no_ar
 
 def _run(database_url: Optional[str], work):
     from orchestrator import cli
-    from orchestrator.store.db import make_engine, sessionmaker, upgrade
     from orchestrator.store.headends import HeadendError, HeadendStore
 
     s = cli.settings(database_url=database_url)
-    upgrade(s.catalogue_url)
-
-    async def go():
-        engine = make_engine(s.catalogue_url)
-        try:
-            return await work(HeadendStore(sessionmaker(engine)))
-        finally:
-            await engine.dispose()
-
     try:
-        return s, asyncio.run(go())
+        return s, cli.with_catalogue(s, lambda sessions: work(HeadendStore(sessions)))
     except HeadendError as exc:
         cli.fail(str(exc))
 

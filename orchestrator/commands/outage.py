@@ -2,7 +2,6 @@
 inferred, and what became of their OMS notifications (delivered, pending, dead-lettered)."""
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Optional
 
@@ -17,23 +16,9 @@ DELIVERY_STATUSES = ("pending", "delivered", "dead")
 
 def _run(database_url: Optional[str], work):
     from orchestrator import cli
-    from orchestrator.store.db import make_engine, sessionmaker, upgrade
     from orchestrator.store.outages import OutageStore
 
-    s = cli.settings(database_url=database_url)
-    try:
-        upgrade(s.catalogue_url)
-    except Exception as exc:  # an unreachable or unreadable catalogue: one line, no traceback
-        cli.fail(f"catalogue {s.masked()['catalogue_url']}: {str(exc).splitlines()[0]}")
-
-    async def go():
-        engine = make_engine(s.catalogue_url)
-        try:
-            return await work(OutageStore(sessionmaker(engine)))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
+    return cli.with_catalogue(cli.settings(database_url=database_url), lambda sessions: work(OutageStore(sessions)))
 
 
 def _when(dt) -> str:

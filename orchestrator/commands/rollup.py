@@ -1,7 +1,6 @@
 """``orchestrator rollup``: dispatch rollups of an event or a head-end, from the catalogue."""
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Optional
 
@@ -12,22 +11,12 @@ app = typer.Typer(help="Dispatch rollups: devices per state, acknowledgement lat
 
 
 def _run(database_url: Optional[str], as_json: bool, **kw) -> None:
-    from orchestrator.cli import fail, settings
+    from orchestrator.cli import fail, settings, with_catalogue
     from orchestrator.correlation.store import DispatchProgressStore
-    from orchestrator.store.db import make_engine, sessionmaker, upgrade
-
-    s = settings(database_url=database_url)
-    upgrade(s.catalogue_url)
-
-    async def go():
-        engine = make_engine(s.catalogue_url)
-        try:
-            return await DispatchProgressStore(sessionmaker(engine)).rollup(**kw)
-        finally:
-            await engine.dispose()
 
     try:
-        rollup = asyncio.run(go())
+        rollup = with_catalogue(settings(database_url=database_url),
+                                lambda sessions: DispatchProgressStore(sessions).rollup(**kw))
     except Exception as exc:  # one line, no traceback (e.g. database unreachable)
         fail(f"cannot read dispatch records: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     what = f"event {kw['campaign']}" if kw.get("headend") is None else f"head-end {kw['headend']}"

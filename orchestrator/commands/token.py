@@ -6,7 +6,6 @@ to the audit log with the local OS user as the actor and ``cli`` as where it cam
 """
 from __future__ import annotations
 
-import asyncio
 import getpass
 import json
 import os
@@ -39,21 +38,11 @@ def _local_actor() -> str:
 
 def _run(database_url: Optional[str], work):
     from orchestrator import cli
-    from orchestrator.store.db import make_engine, sessionmaker, upgrade
     from orchestrator.store.users import UserError, UserStore
 
     s = cli.settings(database_url=database_url)
-    upgrade(s.catalogue_url)
-
-    async def go():
-        engine = make_engine(s.catalogue_url)
-        try:
-            return await work(UserStore(sessionmaker(engine)))
-        finally:
-            await engine.dispose()
-
     try:
-        return asyncio.run(go())
+        return cli.with_catalogue(s, lambda sessions: work(UserStore(sessions)))
     except UserError as exc:
         cli.fail(str(exc))
 
