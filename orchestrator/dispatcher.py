@@ -36,6 +36,10 @@ from orchestrator.processors.base import Record
 from orchestrator.store.campaigns import CampaignStore
 from orchestrator.store.models import utcnow
 
+# The correlation engine reads the program of a control from this record header
+# (processors.control_index.PROGRAM_HEADER); without it, it guesses from the control code.
+PROGRAM_HEADER = "orchestrator.program"
+
 log = get_logger(__name__)
 MESSAGE_NS = uuid.UUID("6f3a1e0c-4d1b-5b8e-9a57-3c2d61968009")
 PUBLISH_BATCH = 20  # messages per publish call and per SENT transaction
@@ -375,7 +379,8 @@ class Dispatcher:
                     reply_address=self.reply_address, async_reply=self.async_reply, timestamp=self.clock())
                 records.append(Record(topics.EDC_OUTBOUND, headend, xml,
                                       (("noun", "DERGroupDispatches"), ("campaign", c.id), ("message_id", mid),
-                                       ("kind", verb_kind), ("devices", str(len(group))))))
+                                       ("kind", verb_kind), ("devices", str(len(group))),
+                                       (PROGRAM_HEADER, program.id))))
                 start = end
                 continue
             xml = build_end_device_controls(
@@ -384,7 +389,8 @@ class Dispatcher:
                 async_reply=self.async_reply, ack_required=True)
             records.append(Record(topics.EDC_OUTBOUND, headend, xml,
                                   (("noun", "EndDeviceControls"), ("campaign", c.id), ("message_id", mid),
-                                   ("kind", verb_kind), ("devices", str(len(group))))))
+                                   ("kind", verb_kind), ("devices", str(len(group))),
+                                   (PROGRAM_HEADER, program.id))))
             start = end
         return records
 
