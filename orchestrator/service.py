@@ -142,7 +142,6 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
         from orchestrator.metrics import instrument_scheduler
         instrument_scheduler(context.events.scheduler._scheduler)
     masterdata.set_dispatcher(context.events.dispatcher)
-    context.events.dispatcher.in_outage = outages.store.devices_in_outage  # SKIPPED_OUTAGE (DESIGN.md)
     log.info("orchestrator serving", url=url, runtime=settings.runtime)
     return Running(settings=settings, context=context, runtime=runtime, url=url)
 
