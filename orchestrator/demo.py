@@ -161,6 +161,8 @@ class Demo:
             summary = None
             if scenario == "peak-day" and not stop.is_set():
                 summary = await _until(stop, self.peak_day())
+                if summary is not None and not self.headless:
+                    say("peak day summary:\n" + json.dumps(summary, indent=2))
             if not self.headless and not stop.is_set():
                 say("Ctrl-C to stop.")
                 await stop.wait()
