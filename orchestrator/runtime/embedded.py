@@ -48,6 +48,14 @@ CREATE TABLE IF NOT EXISTS processor_state (
 ) WITHOUT ROWID;
 """
 
+LAG_INTERVAL_S = 1.0
+
+
+def rows_left(batch: list, batch_size: int) -> bool:
+    """A full batch means more rows may be waiting; a short one means the consumer caught up."""
+    return len(batch) >= batch_size
+
+
 class TrackedState(MutableMapping[str, Any]):
     """A dict that remembers which keys changed since the last commit."""
 
@@ -89,6 +97,7 @@ class _Consumer:
     state: TrackedState | None = None
     task: asyncio.Task | None = None
     caught_up: asyncio.Event = field(default_factory=asyncio.Event)
+    lag_measured_at: float = 0.0
 
 
 class EmbeddedRuntime:
@@ -219,7 +228,10 @@ class EmbeddedRuntime:
                                  'ON CONFLICT(consumer) DO UPDATE SET "offset"=excluded."offset"',
                                  (c.name, new_offset))
             c.offset = new_offset
-            PROCESSOR_LAG.labels(consumer=c.name).set(self._lag(c, placeholders))
+            # Counting the backlog reads every unprocessed row: at most once a second, not per batch.
+            if time.monotonic() - c.lag_measured_at >= LAG_INTERVAL_S or not rows_left(rows, self.batch_size):
+                PROCESSOR_LAG.labels(consumer=c.name).set(self._lag(c, placeholders))
+                c.lag_measured_at = time.monotonic()
             if outputs:
                 await self._notify()
             await asyncio.sleep(0)  # let producers and other consumers in between batches
