@@ -9,9 +9,22 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from orchestrator.api.openapi import Param, spec
+from orchestrator.api.params import json_model as _json
+from orchestrator.api.params import query_datetime as _when
+from orchestrator.api.params import query_int as _int
 from orchestrator.api.problems import problem
-from orchestrator.campaign_service import CancelEvent, CreateEvent, EventService, ModifyEvent, NotFound
-from orchestrator.core.campaigns import CampaignState, EventRejected, InvalidCampaignTransition
+from orchestrator.campaign_service import (
+    CancelEvent,
+    CreateEvent,
+    EventService,
+    ModifyEvent,
+    NotFound,
+)
+from orchestrator.core.campaigns import (
+    CampaignState,
+    EventRejected,
+    InvalidCampaignTransition,
+)
 from orchestrator.core.dispatch import DispatchState
 from orchestrator.core.programs import Program
 from orchestrator.store.campaigns import StaleCampaign
@@ -110,37 +123,6 @@ def _service(request: web.Request) -> EventService:
     if svc is None:
         raise web.HTTPServiceUnavailable(text="events are not enabled in this process")
     return svc
-
-
-def _json(model: BaseModel, status: int = 200, **headers: str) -> web.Response:
-    return web.Response(text=model.model_dump_json(), status=status, content_type="application/json",
-                        headers=headers or None)
-
-
-def _int(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"{name} must be an integer") from None
-    if not lo <= value <= hi:
-        raise web.HTTPBadRequest(text=f"{name} must be between {lo} and {hi}")
-    return value
-
-
-def _when(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"{name} must be an ISO 8601 date-time") from None
-    if value.tzinfo is None:
-        raise web.HTTPBadRequest(text=f"{name} needs a UTC offset")
-    return value
 
 
 async def _body(request: web.Request, model: type[BaseModel], optional: bool = False):

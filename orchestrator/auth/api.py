@@ -8,6 +8,9 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from orchestrator.api.openapi import Param, spec
+from orchestrator.api.params import json_model as _json
+from orchestrator.api.params import query_datetime as _time
+from orchestrator.api.params import query_int as _int
 from orchestrator.api.problems import problem
 from orchestrator.auth.middleware import AUTH, PRINCIPAL
 from orchestrator.store.models import utcnow
@@ -66,36 +69,6 @@ def _users(request: web.Request) -> UserStore:
 
 def _actor(request: web.Request) -> Principal:
     return request.get(PRINCIPAL) or Principal("anonymous", Role.ADMIN, "open")
-
-
-def _time(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"{name} must be an ISO 8601 date-time") from None
-    if value.tzinfo is None:
-        raise web.HTTPBadRequest(text=f"{name} needs a UTC offset")
-    return value
-
-
-def _int(request: web.Request, name: str, default: int | None, lo: int, hi: int) -> int | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"{name} must be an integer") from None
-    if not lo <= value <= hi:
-        raise web.HTTPBadRequest(text=f"{name} must be between {lo} and {hi}")
-    return value
-
-
-def _json(model: BaseModel, status: int = 200) -> web.Response:
-    return web.Response(text=model.model_dump_json(), status=status, content_type="application/json")
 
 
 async def list_audit(request: web.Request) -> web.Response:
