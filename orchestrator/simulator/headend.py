@@ -436,20 +436,9 @@ class HeadEndSimulator:
         self.stats["controls_received"] += 1
         self.stats["control_items"] += items
         self.stats["control_items_failed"] += len(failures)
-        if failures and len(failures) >= items:
-            result = failed_reply(message, iec_errors.ITEM_FAILED, "no item could be processed", failures=failures,
-                                  source=self.fleet.headend)
-        elif failures:
-            result = partial_reply(message, failures, source=self.fleet.headend)
-        else:
-            result = ok_reply(message, source=self.fleet.headend)
-        if header is not None and header.AsyncReplyFlag and self.behaviour.async_reply:
-            async_result = result.model_copy(update={"soap": None, "Header": result.Header.model_copy(
-                update={"MessageID": self._uuid()})})
-            self.schedule_message(self.behaviour.reply_latency.draw(self.rng), "reply", to_xml(async_result),
-                                  header.ReplyAddress if _is_http(header.ReplyAddress) else None)
-            if not self.behaviour.sync_reply:
-                return ok_reply(message, source=self.fleet.headend)  # acknowledgement; the result follows
+        result = self._result(message, failures, items, "no item could be processed")
+        if self._reply_later(header, result) and not self.behaviour.sync_reply:
+            return ok_reply(message, source=self.fleet.headend)  # acknowledgement; the result follows
         return result
 
     def _group_dispatches(self, message: Message) -> Message:
@@ -479,19 +468,28 @@ class HeadEndSimulator:
                         self.stats["group_members_failed"] += 1
                 self.stats["group_dispatches"] += 1
         header = message.Header
-        if failures and len(failures) >= items:
-            result = failed_reply(message, iec_errors.ITEM_FAILED, "no DER group could be dispatched",
-                                  failures=failures, source=self.fleet.headend)
-        elif failures:
-            result = partial_reply(message, failures, source=self.fleet.headend)
-        else:
-            result = ok_reply(message, source=self.fleet.headend)
-        if header is not None and header.AsyncReplyFlag and self.behaviour.async_reply:
-            async_result = result.model_copy(update={"soap": None, "Header": result.Header.model_copy(
-                update={"MessageID": self._uuid()})})
-            self.schedule_message(self.behaviour.reply_latency.draw(self.rng), "reply", to_xml(async_result),
-                                  header.ReplyAddress if _is_http(header.ReplyAddress) else None)
+        result = self._result(message, failures, items, "no DER group could be dispatched")
+        self._reply_later(header, result)
         return result
+
+    def _result(self, message: Message, failures: list, items: int, none_text: str) -> Message:
+        """Reply FAILED when no item went through, PARTIAL naming the failed ones, else OK."""
+        if failures and len(failures) >= items:
+            return failed_reply(message, iec_errors.ITEM_FAILED, none_text, failures=failures,
+                                source=self.fleet.headend)
+        if failures:
+            return partial_reply(message, failures, source=self.fleet.headend)
+        return ok_reply(message, source=self.fleet.headend)
+
+    def _reply_later(self, header, result: Message) -> bool:
+        """Post a copy of ``result`` to the ReplyAddress later when the request asked for an async reply."""
+        if header is None or not header.AsyncReplyFlag or not self.behaviour.async_reply:
+            return False
+        async_result = result.model_copy(update={"soap": None, "Header": result.Header.model_copy(
+            update={"MessageID": self._uuid()})})
+        self.schedule_message(self.behaviour.reply_latency.draw(self.rng), "reply", to_xml(async_result),
+                              header.ReplyAddress if _is_http(header.ReplyAddress) else None)
+        return True
 
     def _apply_control(self, device: str, meaning: CanonicalEvent, spec: dict, now: float) -> ItemFailure | None:
         b = self.behaviour
