@@ -138,3 +138,15 @@ async def browser():
                                           "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield b
         await b.close()
+
+
+def pytest_addoption(parser):
+    # Fuzz, schema and load tests run a bounded number of cases; --long runs many more.
+    parser.addoption("--long", action="store_true", default=False,
+                     help="run the long variants of the fuzz, schema and load tests")
+
+
+@pytest.fixture(scope="session")
+def long_run(request) -> bool:
+    """True with ``--long``: the fuzz, schema and load tests run their long variants."""
+    return bool(request.config.getoption("--long"))
