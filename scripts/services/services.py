@@ -8,6 +8,7 @@ own, and is stopped by pid. Standard library only, so it runs before any virtual
     python3 scripts/services/services.py install [kafka postgres prometheus chromium]
     python3 scripts/services/services.py start kafka --dir /tmp/k    # prints KEY=VALUE lines
     python3 scripts/services/services.py stop kafka --dir /tmp/k
+    python3 scripts/services/services.py start kafka --dir /tmp/k    # again: same port, same data
 """
 from __future__ import annotations
 
@@ -189,10 +190,16 @@ class Started:
 
 
 def start_kafka(directory: Path, partitions: int = 4) -> Started:
+    """Start a broker in ``directory``; started there before, it comes back on the same ports with
+    the same data (a restart: clients reconnect to the address they know)."""
     if not installed("kafka"):
         raise ServiceError("Kafka jars are not in the cache: run `services.py install kafka` first")
     directory.mkdir(parents=True, exist_ok=True)
-    port, controller_port = free_port(), free_port()
+    before = read_env(directory)
+    if before.get("KAFKA_PORT") and before.get("KAFKA_CONTROLLER_PORT"):
+        port, controller_port = int(before["KAFKA_PORT"]), int(before["KAFKA_CONTROLLER_PORT"])
+    else:
+        port, controller_port = free_port(), free_port()
     classpath = f"{kafka_jars_dir()}/*"
     props = directory / "server.properties"
     props.write_text("\n".join([
@@ -223,9 +230,9 @@ def start_kafka(directory: Path, partitions: int = 4) -> Started:
     (directory / "log4j2.properties").write_text(KAFKA_LOG4J2.format(dir=directory))
     java = ["java", KAFKA_HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={directory / 'log4j2.properties'}", "-cp", classpath]
-    cluster_id = base64_uuid()
-    subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props),
-                    "--ignore-formatted"], check=True, stdout=subprocess.DEVNULL)
+    if not (directory / "data" / "meta.properties").exists():  # a restart keeps its cluster id
+        subprocess.run([*java, "kafka.tools.StorageTool", "format", "-t", base64_uuid(), "-c", str(props),
+                        "--ignore-formatted"], check=True, stdout=subprocess.DEVNULL)
     out = open(directory / "kafka.out", "ab")
     proc = subprocess.Popen([*java, "kafka.Kafka", str(props)], stdout=out, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -234,7 +241,8 @@ def start_kafka(directory: Path, partitions: int = 4) -> Started:
     except ServiceError:
         stop_pid(proc.pid)
         raise ServiceError(f"kafka did not start; see {directory / 'kafka.out'} and kafka.log")
-    env = {"KAFKA_BOOTSTRAP": f"127.0.0.1:{port}", "KAFKA_PID": str(proc.pid)}
+    env = {"KAFKA_BOOTSTRAP": f"127.0.0.1:{port}", "KAFKA_PID": str(proc.pid), "KAFKA_PORT": str(port),
+           "KAFKA_CONTROLLER_PORT": str(controller_port)}
     write_env(directory, env)
     return Started(proc.pid, env)
 
@@ -258,6 +266,8 @@ def _as_postgres_user() -> list[str]:
 
 
 def start_postgres(directory: Path) -> Started:
+    """Start a cluster in ``directory``; started there before, it comes back on the same port with
+    the same databases (a restart)."""
     bindir = postgres_bindir()
     if bindir is None:
         raise ServiceError("PostgreSQL server binaries not found: run `services.py install postgres`")
@@ -271,7 +281,8 @@ def start_postgres(directory: Path) -> Started:
             if parent == Path("/"):
                 break
             parent.chmod(parent.stat().st_mode | 0o011)
-    port = free_port()
+    before = read_env(directory)
+    port = int(before["POSTGRES_PORT"]) if before.get("POSTGRES_PORT") else free_port()
     if not (data / "PG_VERSION").exists():
         subprocess.run([*wrap, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                         "-E", "UTF8", "--no-sync"], check=True, stdout=subprocess.DEVNULL)
@@ -280,8 +291,9 @@ def start_postgres(directory: Path) -> Started:
     subprocess.run([*wrap, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(directory / "postgres.log"),
                     "-o", opts, "-w", "-t", "60", "start"], check=True, stdout=subprocess.DEVNULL)
     pid = int((data / "postmaster.pid").read_text().split()[0])
-    subprocess.run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q",
-                    "-c", "CREATE DATABASE orchestrator"], check=True)
+    if not before:
+        subprocess.run([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-q",
+                        "-c", "CREATE DATABASE orchestrator"], check=True)
     env = {"POSTGRES_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{port}/orchestrator",
            "POSTGRES_PORT": str(port), "POSTGRES_PID": str(pid), "POSTGRES_DATA": str(data)}
     write_env(directory, env)
