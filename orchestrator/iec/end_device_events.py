@@ -7,7 +7,7 @@ reads the validated lxml tree directly into ``EndDeviceEvent`` records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from lxml import etree
@@ -49,16 +49,35 @@ class EndDeviceEvent:
 
 
 def parse_datetime(text: str) -> datetime:
-    """xs:dateTime to ``datetime`` (accepts ``Z`` and more than six fraction digits)."""
+    """xs:dateTime to ``datetime`` (accepts ``Z``, more than six fraction digits and ``24:00:00``,
+    the end of a day, as the next midnight); ``ValueError`` if Python cannot represent it."""
     t = text.strip()
     try:
         return datetime.fromisoformat(t)
     except ValueError:
+        date, sep, time = t.partition("T")
+        if sep and time.startswith("24:00:00"):
+            rest = time[8:]
+            if rest.startswith("."):
+                fraction = rest[1:len(rest) - len(rest[1:].lstrip("0123456789"))]
+                if fraction.strip("0"):
+                    raise
+                rest = rest[1 + len(fraction):]
+            return parse_datetime(f"{date}T00:00:00{rest}") + timedelta(days=1)
         head, dot, rest = t.partition(".")
         if not dot:
             raise
         digits = len(rest) - len(rest.lstrip("0123456789"))
         return datetime.fromisoformat(f"{head}.{rest[:min(digits, 6)]}{rest[digits:]}")
+
+
+def _created(el: etree._Element) -> datetime:
+    # The XSD admits years Python cannot hold (10000 and later, negative): a payload error, not a crash.
+    try:
+        return parse_datetime(el.text or "")
+    except (ValueError, OverflowError):
+        raise IecError(errors.PAYLOAD_INVALID, f"createdDateTime {(el.text or '').strip()[:40]!r} is not a "
+                       "date-time this system can represent", line=el.sourceline, element="createdDateTime") from None
 
 
 _SIMPLE = {_Q[n]: n for n in ("mRID", "reason", "severity", "issuerID", "issuerTrackingID", "userID")}
@@ -87,7 +106,7 @@ def _event(el: etree._Element, message_id: str | None) -> EndDeviceEvent:
             t = child.text
             f[key] = t.strip() if t else ""
         elif tag == _T_CREATED:
-            f["createdDateTime"] = parse_datetime(child.text or "")
+            f["createdDateTime"] = _created(child)
         elif tag == _T_TYPE:
             f["EndDeviceEventType"] = child.get("ref") or ""
         elif tag == _T_ASSETS:
