@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from orchestrator import profiling  # noqa: E402
 from orchestrator.core.campaigns import Campaign, CampaignState, device_offsets  # noqa: E402
 from orchestrator.core.programs import load_programs  # noqa: E402
 from orchestrator.core.topology import DeviceKind, DevicePlacement, TopologyView  # noqa: E402
@@ -100,7 +101,8 @@ async def pipeline(view: TopologyView, directory: Path, program, campaign: Campa
         dispatcher = Dispatcher(store, {program.id: program}, topology, CountingPublisher(),
                                 message_size=MESSAGE_SIZE, reply_address="http://127.0.0.1:8080/iec/v1/messages")
         t = time.perf_counter()
-        await dispatcher.start(campaign.id)
+        with profiling.section():
+            await dispatcher.start(campaign.id)
         elapsed = time.perf_counter() - t
         rollup = await store.rollup(campaign.id)
         assert rollup["SENT"] == len(view.devices), rollup

@@ -31,7 +31,7 @@ def _messages(n: int, events_per_message: int) -> list[bytes]:
 async def _run(n: int, concurrency: int, events_per_message: int) -> list[dict]:
     import aiohttp
 
-    from orchestrator import topics
+    from orchestrator import profiling, topics
     from orchestrator.iec import parse_message
     from orchestrator.processors.base import Record
     from orchestrator.runtime.embedded import EmbeddedRuntime
@@ -76,7 +76,8 @@ async def _run(n: int, concurrency: int, events_per_message: int) -> list[dict]:
             connector = aiohttp.TCPConnector(limit=concurrency)
             async with aiohttp.ClientSession(connector=connector) as http:
                 t0 = time.perf_counter()
-                await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+                with profiling.section():  # client and server share the loop: both are sampled
+                    await asyncio.gather(*(worker(http) for _ in range(concurrency)))
                 elapsed = time.perf_counter() - t0
             published = len([r for r in running.runtime.read_topic(topics.EDE_INBOUND)
                              if r.header("iec.headend") == "hes-bench"])

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lxml import etree  # noqa: E402
 
-from orchestrator import topics  # noqa: E402
+from orchestrator import profiling, topics  # noqa: E402
 from orchestrator.core.outages import OutageRules  # noqa: E402
 from orchestrator.iec import EndDeviceEvent, build_end_device_events, parse_end_device_events  # noqa: E402
 from orchestrator.processors.base import Record  # noqa: E402
@@ -115,6 +115,11 @@ async def _drive(processor, records: list[Record], plan, window_s: float, speedu
         nonlocal busy
         started = time.perf_counter()
         pending = [record]
+        with profiling.section():
+            await _process(pending)
+        busy += time.perf_counter() - started
+
+    async def _process(pending: list[Record]) -> None:
         while pending:  # depth-first: what a record produces is processed before the next input
             r = pending.pop(0)
             for out in await processor.process(r, state):
@@ -129,7 +134,6 @@ async def _drive(processor, records: list[Record], plan, window_s: float, speedu
                     window_end = _epoch(n["outage"]["first"]) - base + window_s
                     if abs(_epoch(n["at"]) - base - window_end) < 1e-3:
                         created.append((time.perf_counter(), window_end))
-        busy += time.perf_counter() - started
 
     w0 = time.perf_counter()
     clock = lambda: (time.perf_counter() - w0) * speedup  # noqa: E731 - event time the clock reads now

@@ -28,6 +28,7 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from orchestrator import profiling  # noqa: E402
 from orchestrator.readings.ingest import ReadingsIngest  # noqa: E402
 from orchestrator.readings.messages import MeterReadingData, build_meter_readings, parse_meter_readings  # noqa: E402
 from orchestrator.readings.reading_types import KWH_15MIN_DELIVERED  # noqa: E402
@@ -80,7 +81,8 @@ async def _ingest(url: str, bodies: list[bytes]) -> tuple[int, float]:
             await conn.execute(text("DELETE FROM meter_reading"))
             await conn.execute(text("DELETE FROM meter_reading_day"))
         start = time.perf_counter()
-        result = await ReadingsIngest(store).ingest_stream(bodies)
+        with profiling.section():
+            result = await ReadingsIngest(store).ingest_stream(bodies)
         elapsed = time.perf_counter() - start
         stored = await store.count()
         if stored != result.readings:

@@ -2,13 +2,17 @@
 
 Each benchmark module exposes ``run(quick: bool) -> list[dict]``; every row has at least
 ``name``, ``items``, ``items_per_s``, ``ceiling_items_per_s`` (the raw baseline measured in the
-same run) and ``ratio``. Each module runs in its own process so its peak RSS is its own.
+same run) and ``ratio``. Each module runs in its own process so its peak RSS is its own. With ``--profile DIR``
+the orchestrator's side of each run (what the module wraps in ``orchestrator.profiling.section``,
+never its ceiling) is profiled into ``DIR/NAME.txt``.
 """
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -22,7 +26,7 @@ BENCHMARKS = {
     "correlate_kafka": "correlate.py",
     "outage_storm": "outage_storm.py",
     "readings": "readings.py",
-    "iec_endpoint": "iec_endpoint.py",  # beyond the issue's list: HTTP endpoint with the service running
+    "iec_endpoint": "iec_endpoint.py",  # HTTP endpoint with the whole embedded service running
 }
 REQUIRED_KEYS = ("name", "items", "items_per_s", "ceiling_items_per_s", "ratio")
 
@@ -30,21 +34,30 @@ app = typer.Typer(help="Benchmarks against their raw ceilings.")
 
 _CHILD = """
 import json, resource, runpy, sys
+from orchestrator import profiling
 module = runpy.run_path(sys.argv[1], run_name="bench_module")
 kwargs = json.loads(sys.argv[3])
 rows = module["run"](sys.argv[2] == "quick", **kwargs)
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+profiling.write(sys.argv[4])
 print(json.dumps({"rows": rows, "peak_rss_mb": peak_mb}))
 """
+# A reported ratio may be rounded; it must still be its own rates' quotient.
+RATIO_TOLERANCE = 1e-3
 
 
 def default_bench_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "bench"
 
 
-def run_module(path: Path, quick: bool, kwargs: dict | None = None) -> tuple[list[dict], float]:
+def run_module(path: Path, quick: bool, kwargs: dict | None = None, profile: Path | None = None,
+               header: str = "") -> tuple[list[dict], float]:
+    env = dict(os.environ)
+    env.pop("ORCHESTRATOR_BENCH_PROFILE", None)
+    if profile is not None:
+        env["ORCHESTRATOR_BENCH_PROFILE"] = str(profile)
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), "quick" if quick else "full",
-                           json.dumps(kwargs or {})], capture_output=True, text=True)
+                           json.dumps(kwargs or {}), header], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"{path.name} failed: {last}")
@@ -59,8 +72,12 @@ def headline(name: str, rows: list[dict], peak_rss_mb: float) -> dict:
     missing = [k for k in REQUIRED_KEYS if k not in row]
     if missing:
         raise RuntimeError(f"benchmark {name} did not report {', '.join(missing)}")
+    ratio = row["items_per_s"] / row["ceiling_items_per_s"]
+    if abs(row["ratio"] - ratio) > RATIO_TOLERANCE * max(1.0, ratio):
+        raise RuntimeError(f"benchmark {name} reported ratio {row['ratio']} for {row['items_per_s']}/s "
+                           f"against a ceiling of {row['ceiling_items_per_s']}/s")
     out = {"name": name, "items": row["items"], "items_per_s": row["items_per_s"],
-           "ceiling_items_per_s": row["ceiling_items_per_s"], "ratio": row["ratio"],
+           "ceiling_items_per_s": row["ceiling_items_per_s"], "ratio": ratio,
            "peak_rss_mb": round(row.get("peak_rss_mb", peak_rss_mb), 1)}
     for key in ("p50_ms", "p99_ms"):
         if key in row:
@@ -84,6 +101,13 @@ def format_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 @app.command()
 def bench(
     names: Optional[list[str]] = typer.Argument(None, help=f"Benchmarks to run (default: all available): "
@@ -92,6 +116,9 @@ def bench(
     json_file: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON here."),
     bench_dir: Path = typer.Option(default_bench_dir(), help="Directory holding the benchmark modules."),
     kafka_bootstrap: Optional[str] = typer.Option(None, help="Kafka for correlate_kafka (default: start one)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", metavar="DIR",
+                                           help="Write a profile of each benchmark's orchestrator side to DIR/NAME.txt "
+                                                "(pyinstrument if installed, else cProfile)."),
 ) -> None:
     """Run benchmarks; print items/s beside the raw ceiling, the ratio and peak RSS."""
     chosen = names or [n for n, f in BENCHMARKS.items() if (bench_dir / f).exists()]
@@ -100,6 +127,8 @@ def bench(
         typer.echo(f"orchestrator: unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
                    err=True)
         raise typer.Exit(2)
+    if profile:
+        profile.mkdir(parents=True, exist_ok=True)
     results = []
     for i, name in enumerate(chosen, 1):
         path = bench_dir / BENCHMARKS[name]
@@ -110,12 +139,22 @@ def bench(
         kwargs = {"which": name.removeprefix("correlate_")} if name.startswith("correlate_") else {}
         if name == "correlate_kafka" and kafka_bootstrap:
             kwargs["kafka_bootstrap"] = kafka_bootstrap
+        target = profile / f"{name}.txt" if profile else None
+        header = (f"benchmark: {name}{' (quick)' if quick else ''}\ncommand: orchestrator bench {name}"
+                  f"{' --quick' if quick else ''} --profile {profile}\nstarted: "
+                  f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}, load average {_loadavg()}\n") if profile else ""
         try:
-            rows, peak = run_module(path, quick, kwargs)
+            rows, peak = run_module(path, quick, kwargs, target, header)
         except RuntimeError as exc:
             typer.echo(f"orchestrator: {exc}", err=True)
             raise typer.Exit(1)
-        results.append(headline(name, rows, peak))
+        try:
+            results.append(headline(name, rows, peak))
+        except RuntimeError as exc:
+            typer.echo(f"orchestrator: {exc}", err=True)
+            raise typer.Exit(1)
+        if target is not None:
+            typer.echo(f"  profile: {target}", err=True)
     typer.echo(format_table(results))
     if json_file:
         json_file.write_text(json.dumps(results, indent=2))
