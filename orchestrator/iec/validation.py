@@ -182,6 +182,73 @@ def _envelope_copy(msg: etree._Element, env_ns: str, kind: MessageKind) -> etree
     return root
 
 
+def _in_place_schema(msg: etree._Element, env_ns: str, profile: NamespaceProfile,
+                     kind: MessageKind) -> etree.XMLSchema | None:
+    """A schema that checks the envelope of ``msg`` where it is, or None when only the re-rooted copy
+    can. Only for the IEC 2011 profile, whose Payload skips noun documents, and only when the copy
+    would differ from ``msg`` in nothing but the names of the wrapper's own Header, Request, Reply and
+    Payload: every other element name, attribute and text would be the same."""
+    if profile is not NamespaceProfile.IEC_2011 or len(msg.attrib) or (msg.text or "").strip():
+        return None
+    root_ns, root_local = split_qname(msg.tag)
+    renamed = root_ns != env_ns  # a wrapper: its own names become Message.xsd's in the copy
+    for child in msg:
+        if not isinstance(child.tag, str):
+            continue
+        ns, local = split_qname(child.tag)
+        if ns != root_ns:
+            return None
+        if local != "Payload":
+            if renamed and any(_in(n, root_ns) for n in child.iterdescendants()):
+                return None
+            continue
+        if len(child.attrib) or (child.tail or "").strip():
+            return None  # the copy's Payload has neither
+        for doc in child:
+            if not isinstance(doc.tag, str) or split_qname(doc.tag)[0] not in (root_ns, env_ns):
+                if (doc.tail or "").strip():
+                    return None  # left out of the copy with what it leaves out
+            elif renamed and any(_in(n, root_ns) for n in doc.iter()):
+                return None
+    if root_ns == env_ns:
+        if root_local != kind.value:
+            return None
+        return compiled_schema(str(ENVELOPE_SCHEMAS[profile]))
+    key = (root_ns, root_local, kind.value)
+    if key not in _wrapper_schemas:
+        if len(_wrapper_schemas) >= MAX_WRAPPER_SCHEMAS:
+            return None  # names come from senders: compile a bounded number, copy beyond
+        _wrapper_schemas[key] = _wrapper_schema(*key, str(ENVELOPE_SCHEMAS[profile]))
+    return _wrapper_schemas[key]
+
+
+def _in(node: etree._Element, namespace: str) -> bool:
+    return isinstance(node.tag, str) and split_qname(node.tag)[0] == namespace
+
+
+MAX_WRAPPER_SCHEMAS = 64
+_wrapper_schemas: dict[tuple[str, str, str], etree.XMLSchema | None] = {}
+
+
+def _wrapper_schema(wrapper_ns: str, element: str, kind: str, envelope_xsd: str) -> etree.XMLSchema | None:
+    """The profile wrapper element as its wrapper XSD types it: the parts of the Message.xsd message
+    of the same kind, in the wrapper namespace, each of its Message.xsd type."""
+    xsd = etree.parse(envelope_xsd, etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
+    env_ns = xsd.get("targetNamespace")
+    parts = xsd.find(f"{{{XS}}}complexType[@name='{kind}Type']/{{{XS}}}sequence")
+    if parts is None:
+        return None
+    schema = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS, "m": env_ns}, targetNamespace=wrapper_ns,
+                           elementFormDefault="qualified")
+    etree.SubElement(schema, f"{{{XS}}}import", namespace=env_ns, schemaLocation=Path(envelope_xsd).as_uri())
+    root = etree.SubElement(schema, f"{{{XS}}}element", name=element)
+    sequence = etree.SubElement(etree.SubElement(root, f"{{{XS}}}complexType"), f"{{{XS}}}sequence")
+    for part in parts.iterchildren(f"{{{XS}}}element"):
+        attrs = {k: v for k, v in part.attrib.items() if k in ("name", "minOccurs", "maxOccurs")}
+        etree.SubElement(sequence, f"{{{XS}}}element", type="m:" + part.get("type").split(":")[-1], **attrs)
+    return etree.XMLSchema(schema)
+
+
 def _renamed(el: etree._Element, own: set, env_ns: str) -> etree._Element:
     dup = copy.deepcopy(el)
     for node in dup.iter():
@@ -228,9 +295,15 @@ def validate_element(
         raise IecError(errors.UNSUPPORTED_NAMESPACE, f"message element namespace {root_ns!r} is not a profile namespace",
                        line=msg.sourceline, element=root_local)
     kind = message_kind(msg)
-    schema = compiled_schema(str(ENVELOPE_SCHEMAS[profile]))
-    if not schema.validate(_envelope_copy(msg, env_ns, kind)):
-        raise _schema_error(schema, errors.ENVELOPE_INVALID, "envelope")
+    # Checking the envelope in place spares the re-rooted copy (a sixth of a one-event parse).
+    schema = _in_place_schema(msg, env_ns, profile, kind)
+    if schema is not None:
+        if not schema.validate(msg):
+            raise _schema_error(schema, errors.ENVELOPE_INVALID, "envelope")
+    else:
+        schema = compiled_schema(str(ENVELOPE_SCHEMAS[profile]))
+        if not schema.validate(_envelope_copy(msg, env_ns, kind)):
+            raise _schema_error(schema, errors.ENVELOPE_INVALID, "envelope")
     result = ValidationResult(profile, kind)
     reg = registry(tuple(str(d) for d in schema_dirs))
     own = {root_ns, env_ns}
