@@ -15,11 +15,11 @@ import re
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Annotated, Iterable, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator, model_validator
 
 from orchestrator.core.topology import DeviceKind
 from orchestrator.iec.codes import default_registry
@@ -56,11 +56,17 @@ class ControlCodes(_Model):
         return code
 
 
+# A wall-clock time without offset (the zone is beside it): JSON Schema's "time" format is RFC 3339
+# full-time, which requires an offset, so the document says what is really sent.
+LocalTime = Annotated[time, WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
+                                            "description": "local time of day, HH:MM[:SS[.ffffff]], no offset"})]
+
+
 class AllowedHours(_Model):
     """Local hours (in ``timezone``) an event must lie within, e.g. 12:00–20:00 America/Los_Angeles."""
 
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
     timezone: str = "UTC"
 
     @field_validator("timezone")
