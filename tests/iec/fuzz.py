@@ -7,7 +7,7 @@ MeterReadings messages whose field values are random (odd date-times, numbers, U
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -86,7 +86,7 @@ def end_device_events(draw) -> bytes:
     """A well-formed EndDeviceEvents message (built as the simulator does), then its created times
     and fields replaced by random values; may or may not be valid."""
     n = draw(st.integers(1, 4))
-    events = [EndDeviceEvent(createdDateTime=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    events = [EndDeviceEvent(createdDateTime=datetime(2024, 1, 1, tzinfo=UTC),
                              EndDeviceEventType=draw(_words), endDeviceMRID=draw(st.none() | _words),
                              mRID=draw(st.none() | _words), reason=draw(st.none() | _words),
                              severity=draw(st.none() | _words), names=tuple(draw(st.lists(_words, max_size=2))),
@@ -97,7 +97,7 @@ def end_device_events(draw) -> bytes:
         body = build_end_device_events(events, message_id=draw(_words) or "m", source=draw(st.none() | _words),
                                        soap=draw(st.booleans()))
     except ValueError:  # lxml refuses control characters in text: fall back to plain values
-        body = build_end_device_events([EndDeviceEvent(createdDateTime=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        body = build_end_device_events([EndDeviceEvent(createdDateTime=datetime(2024, 1, 1, tzinfo=UTC),
                                                        EndDeviceEventType="3.26.0.85", endDeviceMRID="M-1")],
                                        message_id="m")
     for _ in range(n):
@@ -117,10 +117,10 @@ def meter_readings(draw) -> bytes:
     for _ in range(draw(st.integers(0, 3))):
         blocks = []
         for _ in range(draw(st.integers(0, 2))):
-            readings = "".join(
-                "<IntervalReadings><timeStamp>%s</timeStamp><value>%s</value></IntervalReadings>"
-                % (escape(draw(st.sampled_from(DATETIMES))), escape(draw(_number)))
-                for _ in range(draw(st.integers(0, 2))))
+            readings = ""
+            for _ in range(draw(st.integers(0, 2))):
+                at, value = escape(draw(st.sampled_from(DATETIMES))), escape(draw(_number))
+                readings += f"<IntervalReadings><timeStamp>{at}</timeStamp><value>{value}</value></IntervalReadings>"
             blocks.append(f"<IntervalBlocks>{readings}<ReadingType ref={quoteattr(draw(_words))}/></IntervalBlocks>")
         device = draw(st.sampled_from(["Meter", "EndDevice", "UsagePoint", "Other"]))
         meters.append(f"<MeterReading>{''.join(blocks)}<{device}><mRID>{escape(draw(_words))}</mRID></{device}>"

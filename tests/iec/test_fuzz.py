@@ -5,6 +5,8 @@ or a poisoned record in a processor. Bounded (fixed examples and deadline); ``--
 """
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,11 +61,11 @@ def test_codec_raises_only_iec_errors(shared_iec, long_run, source, examples):
 ])
 def test_created_date_times_python_cannot_hold_are_payload_errors_or_read(text):
     # Found by the fuzzer: valid xs:dateTime lexical forms outside Python's datetime raised ValueError.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from orchestrator.iec import EndDeviceEvent, build_end_device_events
 
-    body = build_end_device_events([EndDeviceEvent(createdDateTime=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    body = build_end_device_events([EndDeviceEvent(createdDateTime=datetime(2024, 1, 1, tzinfo=UTC),
                                                    EndDeviceEventType="3.26.0.85", endDeviceMRID="M-1")],
                                    message_id="m").replace(b">2024-01-01T00:00:00Z<", b">" + text + b"<")
     try:
@@ -73,4 +75,4 @@ def test_created_date_times_python_cannot_hold_are_payload_errors_or_read(text):
         assert text in (b"9999-12-31T24:00:00Z", b"10000-01-01T00:00:00Z", b"-0001-01-01T00:00:00Z")
     else:  # the end of a day is the next midnight
         assert text == b"2024-01-01T24:00:00Z"
-        assert event.createdDateTime == datetime(2024, 1, 2, tzinfo=timezone.utc)
+        assert event.createdDateTime == datetime(2024, 1, 2, tzinfo=UTC)
