@@ -272,7 +272,8 @@ class Dispatcher:
         for mid in sorted(first):
             if inserting.done() or held >= BUILD_AHEAD_BYTES:
                 break
-            record = self._messages(c, program, sorted(first[mid], key=lambda r: r[1]), verb_kind="start")[0]
+            record = self._messages(c, program, sorted(first[mid], key=lambda r: r[1]), verb_kind="start",
+                                    actor="scheduler")[0]
             ready[mid] = record
             held += len(record.value)
             await asyncio.sleep(0)
@@ -336,7 +337,7 @@ class Dispatcher:
                 prebuilt = [ready.pop(m) for m in chunk if m in ready]
                 built = {p.header("message_id") for p in prebuilt}
                 todo = [r for r in rows if r[0] not in built] if built else rows
-                records = prebuilt + self._messages(c, program, todo, verb_kind="start")
+                records = prebuilt + self._messages(c, program, todo, verb_kind="start", actor="scheduler")
                 await self.publisher.publish(records)
                 if marking is not None:
                     await marking
@@ -359,8 +360,10 @@ class Dispatcher:
         view = await self.topology()
         self._der_groups(c, program, view, [r[1] for r in rows if r[1] in view.devices])
 
-    def _messages(self, c: Campaign, program: Program, rows: Sequence[tuple], *, verb_kind: str,
+    def _messages(self, c: Campaign, program: Program, rows: Sequence[tuple], *, verb_kind: str, actor: str,
                   cancel: bool = False) -> list[Record]:
+        # Who caused the message and who created the event go with it, for the audit row of its send.
+        cause = (("actor", actor), ("requested_by", c.created_by or ""))
         records: list[Record] = []
         start = 0
         while start < len(rows):
@@ -380,7 +383,7 @@ class Dispatcher:
                 records.append(Record(topics.EDC_OUTBOUND, headend, xml,
                                       (("noun", "DERGroupDispatches"), ("campaign", c.id), ("message_id", mid),
                                        ("kind", verb_kind), ("devices", str(len(group))),
-                                       (PROGRAM_HEADER, program.id))))
+                                       (PROGRAM_HEADER, program.id)) + cause))
                 start = end
                 continue
             xml = build_end_device_controls(
@@ -390,7 +393,7 @@ class Dispatcher:
             records.append(Record(topics.EDC_OUTBOUND, headend, xml,
                                   (("noun", "EndDeviceControls"), ("campaign", c.id), ("message_id", mid),
                                    ("kind", verb_kind), ("devices", str(len(group))),
-                                   (PROGRAM_HEADER, program.id))))
+                                   (PROGRAM_HEADER, program.id)) + cause))
             start = end
         return records
 
@@ -424,10 +427,10 @@ class Dispatcher:
             cancelled = c.transition(CampaignState.CANCELLED, now)  # raises for ENDING/COMPLETED/CANCELLED
             await self.store.save(cancelled, expected=c.state, actor=actor, action="cancel",
                                   detail={"reason": reason, "was": c.state.value})
-            await self.finish_cancel(cancelled, program, reason)
+            await self.finish_cancel(cancelled, program, reason, actor=actor)
             return cancelled
 
-    async def finish_cancel(self, c: Campaign, program: Program, reason: str = "") -> int:
+    async def finish_cancel(self, c: Campaign, program: Program, reason: str = "", *, actor: str = "scheduler") -> int:
         """PENDING → CANCELLED; cancel controls to devices that may have acted, then → CANCELLED."""
         now = self.clock()
         await self.store.transition_all(c.id, [DispatchState.PENDING], DispatchState.CANCELLED,
@@ -443,7 +446,8 @@ class Dispatcher:
                 part = devices[i:i + self.message_size]
                 mid = message_id(c.id, "cancel", 0, headend, seq)
                 rows = [(mid, d, headend, now, None) for d in part]
-                await self.publisher.publish(self._messages(c, program, rows, verb_kind="cancel", cancel=True))
+                await self.publisher.publish(self._messages(c, program, rows, verb_kind="cancel", actor=actor,
+                                                            cancel=True))
                 DISPATCH_MESSAGES.labels(kind="cancel").inc()
                 await self.store.transition_all(c.id, live, DispatchState.CANCELLED, DispatchEventKind.CANCEL, now,
                                                 devices=part, message_id=mid, detail=reason or "event cancelled")

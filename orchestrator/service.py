@@ -103,7 +103,9 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
             runtime.add_sink(s)
         for s in correlation.sinks:
             runtime.add_sink(s)
-        headend_client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime)
+        from orchestrator.headend.audit import ControlAudit  # a row per control sent
+        headend_client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime,
+                                       audit=ControlAudit(sessionmaker(engine)))
         runtime.add_sink(headend_client.sink())
         stack.push_async_callback(headend_client.close)  # after runtime.stop: no batch is left sending
         await runtime.start()

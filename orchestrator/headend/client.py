@@ -15,6 +15,10 @@ What the head-end answers synchronously is published to ``edc.replies`` keyed by
 cannot be delivered — unknown head-end, retries exhausted, circuit open, garbage answer — the
 client publishes a Reply FAILED in the head-end's place (header ``iec.synthetic``) plus a dead
 letter, so the dispatch shows the truth and nothing is lost silently.
+
+Every control (EndDeviceControls, DERGroupDispatches) is written to the audit log just before it
+leaves (``headend.audit``); one whose row cannot be written is not sent but answered FAILED in the
+head-end's place, with a dead letter to replay it from.
 """
 from __future__ import annotations
 
@@ -28,6 +32,12 @@ import aiohttp
 from lxml import etree
 
 from orchestrator import topics
+from orchestrator.headend.audit import (
+    ACTOR_BY_KIND,
+    CONTROL_NOUNS,
+    ControlAudit,
+    ControlSent,
+)
 from orchestrator.headend.metrics import (
     HEADEND_CIRCUIT,
     HEADEND_IN_FLIGHT,
@@ -59,6 +69,7 @@ UNREACHABLE = ErrorCode("5.4", "Head-end not reachable; request not delivered")
 CIRCUIT_OPEN = ErrorCode("5.5", "Head-end circuit open; request not sent")
 BAD_ANSWER = ErrorCode("5.6", "Head-end answer is not an IEC 61968-100 reply")
 BAD_REQUEST = ErrorCode("1.1", "Outbound record is not an IEC 61968-100 message")
+NOT_AUDITED = ErrorCode("5.7", "Control not sent: its audit row could not be written")
 
 
 def soap_wrap(body: bytes, version: SoapVersion | None) -> bytes:
@@ -156,9 +167,11 @@ class HeadEndClient:
 
     def __init__(self, headends, publisher, *, reply_address: str | None = None, timeout_s: float = 30.0,
                  attempts: int = 4, backoff_s: float = 0.5, max_backoff_s: float = 10.0,
-                 breaker_threshold: int = 5, breaker_reset_s: float = 30.0, refresh_s: float = 30.0):
+                 breaker_threshold: int = 5, breaker_reset_s: float = 30.0, refresh_s: float = 30.0,
+                 audit: ControlAudit | None = None):
         self.headends = headends  # store.headends.HeadendStore (or anything with ``async get(name)``)
         self.publisher = publisher
+        self.audit = audit
         self.reply_address = reply_address
         self.timeout_s, self.attempts = timeout_s, attempts
         self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
@@ -231,6 +244,8 @@ class HeadEndClient:
             HEADEND_REQUESTS.labels(headend=name or "-", outcome="no_headend").inc()
             return self._undelivered(record, name, request, NO_HEADEND, f"no head-end {name!r} with an endpoint URL")
         if link.config.transport == "kafka":  # the head-end reads its requests from a topic of its own
+            if not await self._audited(record, name, request, link):
+                return self._undelivered(record, name, request, NOT_AUDITED, "audit log not writable")
             HEADEND_REQUESTS.labels(headend=name, outcome="published").inc()
             body, _ = self._body(request, record.value, link.config)
             return [Record(topic=link.config.url[len("kafka:"):], key=name, value=body,
@@ -240,6 +255,8 @@ class HeadEndClient:
             return self._undelivered(record, name, request, CIRCUIT_OPEN,
                                      f"circuit to {name} open after {link.breaker.failures} failures")
         body, soap_action = self._body(request, record.value, link.config)
+        if not await self._audited(record, name, request, link):
+            return self._undelivered(record, name, request, NOT_AUDITED, "audit log not writable")
         try:
             status, answer = await self._post(link, body, soap_action)
         except TransportError as exc:
@@ -265,6 +282,28 @@ class HeadEndClient:
         if invalid:
             out = Record(out.topic, out.key, out.value, out.headers + (("iec.invalid", invalid[:500]),))
         return [out]
+
+    async def _audited(self, record: Record, name: str, request: Message, link: _Link) -> bool:
+        """Write the audit row of a control about to leave; False if it could not be written."""
+        if self.audit is None or request.noun not in CONTROL_NOUNS:
+            return True
+        header = request.Header
+        devices = record.header("devices")
+        kind = record.header("kind")
+        sent = ControlSent(
+            actor=record.header("actor") or ACTOR_BY_KIND.get(kind or "", "orchestrator"),
+            message_id=(header.MessageID if header else None) or record.header("message_id") or "-",
+            verb=request.verb or "-", noun=request.noun, headend=name,
+            devices=int(devices) if devices and devices.isdigit() else None, campaign=record.header("campaign"),
+            kind=kind, program=record.header("orchestrator.program"), requested_by=record.header("requested_by"),
+            to=link.config.url or "-")
+        try:
+            await self.audit.record([sent])
+        except Exception as exc:  # noqa: BLE001 - any store error: never send unaudited
+            log.error("control audit row not written; control not sent", headend=name,
+                      message_id=sent.message_id, error=repr(exc))
+            return False
+        return True
 
     def _body(self, request: Message, raw: bytes, config: HeadEnd) -> tuple[bytes, str]:
         header = request.Header

@@ -30,9 +30,11 @@ class LazyKafkaPublisher:
 
 
 def kafka_sinks(settings: Settings, engine) -> list[Sink]:
+    from orchestrator.headend.audit import ControlAudit
     from orchestrator.store.db import sessionmaker
     from orchestrator.store.headends import HeadendStore
 
     client = HeadEndClient(HeadendStore(sessionmaker(engine)),
-                           LazyKafkaPublisher(settings.kafka_bootstrap, settings.kafka_topic_prefix))
+                           LazyKafkaPublisher(settings.kafka_bootstrap, settings.kafka_topic_prefix),
+                           audit=ControlAudit(sessionmaker(engine)))
     return [client.sink()]

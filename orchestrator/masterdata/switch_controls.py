@@ -79,7 +79,7 @@ class SwitchControls:
                     reply_address=d.reply_address, async_reply=d.async_reply, ack_required=True)
                 await d.publisher.publish([Record(topics.EDC_OUTBOUND, headend, xml, (
                     ("noun", "EndDeviceControls"), ("campaign", c.id), ("message_id", mid), ("kind", "cancel"),
-                    ("devices", "1")))])
+                    ("devices", "1"), ("actor", "switching")))])
                 await d.store.transition_all(c.id, list(LIVE), DispatchState.CANCELLED, DispatchEventKind.CANCEL,
                                              now, devices=[device], message_id=mid, detail=detail)
                 SWITCH_CONTROLS_ENDED.labels(outcome="restored").inc()

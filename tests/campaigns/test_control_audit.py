@@ -1,0 +1,119 @@
+"""Every control sent to a head-end has its audit row: who caused it, when, what, from where.
+
+An operator creates an event over REST (with a token, access control on); the scheduler starts it
+and the head-end client sends its EndDeviceControls to stub head-ends; the operator then cancels
+it and the cancel controls go out. ``GET /api/v1/audit?entity=control`` must then list exactly one
+row per message the head-ends received, naming the scheduler (start) or the operator (cancel).
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from orchestrator.auth import Role
+from orchestrator.iec import ok_reply, parse_message, to_xml
+from orchestrator.service import start
+from orchestrator.settings import Settings
+from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
+from orchestrator.store.topology import TopologyStore
+from tests.campaigns.fleet import fleet_rows
+
+PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
+DEVICES, HEADENDS, MESSAGE_SIZE = 120, 3, 25  # 40 devices per head-end: 2 messages each per send
+
+
+async def _stub_headends(stack: AsyncExitStack) -> tuple[str, list[tuple[str, str, str, int]]]:
+    """One HTTP server standing in for every head-end: answers Reply OK, remembers
+    (head-end, MessageID, verb, devices) of every request."""
+    received: list[tuple[str, str, str, int]] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        message = parse_message(await request.read())
+        devices = len(message.payload_documents()[0].element().xpath("./*[local-name()='EndDeviceControl']"))
+        received.append((request.match_info["name"], message.Header.MessageID, message.verb, devices))
+        return web.Response(body=to_xml(ok_reply(message, source=request.match_info["name"])),
+                            content_type="application/xml")
+
+    app = web.Application()
+    app.router.add_post("/{name}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return f"http://127.0.0.1:{runner.addresses[0][1]}", received
+
+
+async def _until(predicate, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not await predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.2)
+
+
+async def test_one_audit_row_per_control_message_sent(tmp_path):
+    settings = Settings(data_dir=tmp_path, http_port=0, programs_dir=PROGRAMS, auth_required=True,
+                        dispatch_message_size=MESSAGE_SIZE, log_level="warning")
+    await upgrade_async(settings.catalogue_url)
+    engine = make_engine(settings.catalogue_url)
+    await TopologyStore(sessionmaker(engine)).import_rows(fleet_rows(DEVICES, headends=HEADENDS))
+    await engine.dispose()
+    async with AsyncExitStack() as stack:
+        stub, received = await _stub_headends(stack)
+        running = await start(settings, stack)
+        ctx = running.context
+        for i in range(HEADENDS):
+            await ctx.headends.add(f"hes-{i}", url=f"{stub}/hes-{i}", vendor="standard")
+        operator = await ctx.users.create_token("ops-alice", Role.OPERATOR, created_by="test")
+        admin = await ctx.users.create_token("auditor", Role.ADMIN, created_by="test")
+        async with aiohttp.ClientSession(base_url=running.url) as http:
+            as_operator = {"Authorization": f"Bearer {operator}"}
+            start_at = datetime.now(UTC) + timedelta(seconds=1)
+            async with http.post("/api/v1/events", headers=as_operator, json={
+                    "program": "water-heater-shed", "targets": ["feeder:F12"], "start": start_at.isoformat(),
+                    "duration_minutes": 60, "reason": "audit test"}) as r:
+                assert r.status == 201, await r.text()
+                event = (await r.json())["id"]
+
+            async def all_started() -> bool:
+                return sum(n for _, _, verb, n in received) == DEVICES
+
+            await _until(all_started, "the start controls at the head-ends")
+            starts = len(received)
+            async with http.post(f"/api/v1/events/{event}/cancel", headers=as_operator,
+                                 json={"reason": "audit test over"}) as r:
+                assert r.status == 200, await r.text()
+
+            async def all_cancelled() -> bool:
+                return sum(n for _, _, _, n in received[starts:]) == DEVICES
+
+            await _until(all_cancelled, "the cancel controls at the head-ends")
+            async with http.get("/api/v1/audit", params={"entity": "control", "limit": "1000"},
+                                headers={"Authorization": f"Bearer {admin}"}) as r:
+                assert r.status == 200, await r.text()
+                rows = (await r.json())["items"]
+
+    assert starts == HEADENDS * (DEVICES // HEADENDS // MESSAGE_SIZE + 1)  # 40 per head-end: 25 + 15
+    sent = Counter(mid for _, mid, _, _ in received)
+    assert max(sent.values()) == 1  # the stub saw each message once ...
+    assert Counter(r["entity_id"] for r in rows) == sent  # ... and the audit log has one row per message
+    by_id = {r["entity_id"]: r for r in rows}
+    for n, (headend, mid, verb, devices) in enumerate(received):
+        row = by_id[mid]
+        detail = row["detail"]
+        assert (detail["headend"], detail["devices"], detail["campaign"], detail["noun"]) == (
+            headend, devices, event, "EndDeviceControls")
+        assert row["action"] == detail["verb"] == verb and detail["message_id"] == mid
+        assert detail["to"] == f"{stub}/{headend}" and detail["from"]  # where it went, where it left from
+        assert datetime.fromisoformat(row["at"]) >= start_at - timedelta(seconds=5)
+        if n < starts:  # the scheduler sent the start of the operator's event ...
+            assert (row["actor"], detail["kind"], detail["requested_by"]) == ("scheduler", "start", "ops-alice")
+        else:  # ... and the operator's cancel sent the cancels
+            assert (row["actor"], detail["kind"]) == ("ops-alice", "cancel")
