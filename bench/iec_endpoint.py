@@ -28,27 +28,34 @@ def _messages(n: int, events_per_message: int) -> list[bytes]:
         message_id=str(uuid.uuid4()), source="hes-bench") for i in range(n)]
 
 
+async def ceiling_seconds(bodies: list[bytes], path: Path) -> float:
+    """The raw ceiling: the same parse, validation and durable publish, no HTTP, no auth."""
+    from orchestrator import topics
+    from orchestrator.iec import parse_message
+    from orchestrator.processors.base import Record
+    from orchestrator.runtime.embedded import EmbeddedRuntime
+
+    runtime = EmbeddedRuntime(path)
+    runtime.open()
+    t0 = time.perf_counter()
+    for body in bodies:
+        message = parse_message(body)
+        await runtime.publish(Record(topics.EDE_INBOUND, message.Header.MessageID, body))
+    elapsed = time.perf_counter() - t0
+    await runtime.stop()
+    return elapsed
+
+
 async def _run(n: int, concurrency: int, events_per_message: int) -> list[dict]:
     import aiohttp
 
     from orchestrator import profiling, topics
-    from orchestrator.iec import parse_message
-    from orchestrator.processors.base import Record
-    from orchestrator.runtime.embedded import EmbeddedRuntime
     from orchestrator.service import start
     from orchestrator.settings import Settings
 
     bodies = _messages(n, events_per_message)
     with tempfile.TemporaryDirectory() as tmp:
-        # ceiling: the same validation and durable publish, no HTTP, no auth
-        runtime = EmbeddedRuntime(Path(tmp) / "ceiling.db")
-        runtime.open()
-        t0 = time.perf_counter()
-        for body in bodies:
-            message = parse_message(body)
-            await runtime.publish(Record(topics.EDE_INBOUND, message.Header.MessageID, body))
-        ceiling_s = time.perf_counter() - t0
-        await runtime.stop()
+        ceiling_s = await ceiling_seconds(bodies, Path(tmp) / "ceiling.db")
 
         latencies: list[float] = []
         async with AsyncExitStack() as stack:

@@ -27,6 +27,7 @@ BENCHMARKS = {
     "outage_storm": "outage_storm.py",
     "readings": "readings.py",
     "iec_endpoint": "iec_endpoint.py",  # HTTP endpoint with the whole embedded service running
+    "iec_load": "iec_load.py",  # fixed-rate EndDeviceEvents on the endpoint while a campaign dispatches
 }
 REQUIRED_KEYS = ("name", "items", "items_per_s", "ceiling_items_per_s", "ratio")
 
