@@ -17,13 +17,20 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from orchestrator import topics
 from orchestrator.auth import Role
+from orchestrator.headend.audit import ControlAudit
+from orchestrator.headend.client import NOT_AUDITED, HeadEndClient
 from orchestrator.iec import ok_reply, parse_message, to_xml
+from orchestrator.processors.base import Record
+from orchestrator.runtime.embedded import EmbeddedRuntime
 from orchestrator.service import start
 from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
+from orchestrator.store.headends import HeadendStore
 from orchestrator.store.topology import TopologyStore
 from tests.campaigns.fleet import fleet_rows
+from tests.headend.test_client import controls, letters, serve
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 DEVICES, HEADENDS, MESSAGE_SIZE = 120, 3, 25  # 40 devices per head-end: 2 messages each per send
@@ -117,3 +124,39 @@ async def test_one_audit_row_per_control_message_sent(tmp_path):
             assert (row["actor"], detail["kind"], detail["requested_by"]) == ("scheduler", "start", "ops-alice")
         else:  # ... and the operator's cancel sent the cancels
             assert (row["actor"], detail["kind"]) == ("ops-alice", "cancel")
+
+
+async def test_a_control_whose_audit_row_cannot_be_written_is_not_sent(tmp_path):
+    class BrokenAudit(ControlAudit):
+        async def record(self, sent):
+            raise OSError("disk full")
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'catalogue.db'}"
+    await upgrade_async(url)
+    engine = make_engine(url)
+    runtime = EmbeddedRuntime(tmp_path / "runtime.db")
+    runtime.open()
+    posted = []
+
+    async def headend(request: web.Request) -> web.Response:
+        posted.append(await request.read())
+        return web.Response(status=500)
+
+    runner, hes_url = await serve(headend)
+    client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime, audit=BrokenAudit(sessionmaker(engine)))
+    try:
+        await client.headends.add("hes-a", url=hes_url, vendor="standard")
+        message_id, body = controls(("M-1", "M-2"))
+        await client.write([Record(topics.EDC_OUTBOUND, "hes-a", body, (("devices", "2"), ("kind", "start")))])
+    finally:
+        await client.close()
+        await runner.cleanup()
+    assert posted == []  # nothing left unaudited ...
+    [reply] = runtime.read_topic(topics.EDC_REPLIES)  # ... the dispatch learns it failed ...
+    answer = parse_message(reply.value)
+    assert answer.Reply.Result.value == "FAILED" and answer.Reply.Error[0].code == NOT_AUDITED.code
+    assert answer.Header.CorrelationID == message_id
+    [letter] = letters(runtime)  # ... and it can be replayed from the dead letter
+    assert letter.code == NOT_AUDITED.code and letter.payload == body.decode()
+    await runtime.stop()
+    await engine.dispose()
