@@ -153,10 +153,10 @@ class _Reader:
             el,
             ("Verb", "Noun", "Revision", "Context", "Timestamp", "Source", "AsyncReplyFlag", "ReplyAddress",
              "AckRequired", "MessageID", "CorrelationID", "Comment"),
-            {"Property": lambda c: MessageProperty(**self.fields(c, ("Name", "Value"), {}, {})[0])},
+            {"Property": lambda c: _build(MessageProperty, self.fields(c, ("Name", "Value"), {}, {})[0], c)},
             {
-                "User": lambda c: User(**self.fields(c, ("UserID", "Organization"), {}, {})[0]),
-                "ReplayDetection": lambda c: ReplayDetection(**self.fields(c, ("Nonce", "Created"), {}, {})[0]),
+                "User": lambda c: _build(User, self.fields(c, ("UserID", "Organization"), {}, {})[0], c),
+                "ReplayDetection": lambda c: _build(ReplayDetection, self.fields(c, ("Nonce", "Created"), {}, {})[0], c),
             },
         )
         return _build(Header, data, el, extensions=[_xml(e) for e in ext])
@@ -164,7 +164,7 @@ class _Reader:
     def request(self, el) -> Request:
         data, ext = self.fields(
             el, ("StartTime", "EndTime"),
-            {"Option": lambda c: Option(**self.fields(c, ("name", "value"), {}, {})[0]), "ID": _identifier}, {},
+            {"Option": lambda c: _build(Option, self.fields(c, ("name", "value"), {}, {})[0], c), "ID": _identifier}, {},
         )
         return _build(Request, data, el, extensions=[PayloadElement.from_element(e) for e in ext])
 
@@ -172,7 +172,7 @@ class _Reader:
         data, ext = self.fields(
             el, ("code", "level", "reason", "details", "xpath", "stackTrace", "operationId"), {},
             {
-                "Location": lambda c: ErrorLocation(**self.fields(c, ("node", "pipeline", "stage"), {}, {})[0]),
+                "Location": lambda c: _build(ErrorLocation, self.fields(c, ("node", "pipeline", "stage"), {}, {})[0], c),
                 "ID": _identifier, "relatedID": _identifier, "object": _xml,
             },
         )

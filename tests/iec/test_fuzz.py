@@ -76,3 +76,22 @@ def test_created_date_times_python_cannot_hold_are_payload_errors_or_read(text):
     else:  # the end of a day is the next midnight
         assert text == b"2024-01-01T24:00:00Z"
         assert event.createdDateTime == datetime(2024, 1, 2, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("inner", [
+    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun><m:ReplayDetection><m:Nonce>x</m:Nonce>"
+    b"<m:Created>201506-12T12:00:00Z</m:Created></m:ReplayDetection></m:Header>",
+    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun><m:Property><m:Value>v</m:Value></m:Property>"
+    b"</m:Header>",
+    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun><m:User><m:Organization>o</m:Organization>"
+    b"</m:User></m:Header>",
+    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun></m:Header><m:Request><m:Option><m:value>v"
+    b"</m:value></m:Option></m:Request>",
+])
+def test_bad_nested_header_fields_are_envelope_errors_even_unvalidated(inner):
+    # Found by the fuzzer: without XSD validation these raised pydantic's ValidationError.
+    body = b'<m:RequestMessage xmlns:m="http://iec.ch/TC57/2011/schema/message">' + inner + b"</m:RequestMessage>"
+    for validate in (True, False):
+        with pytest.raises(IecError) as raised:
+            parse_message(body, validate=validate)
+        assert raised.value.code == "1.3"
