@@ -52,7 +52,7 @@ def _fuzz(service: ServiceThread, bodies, examples: int, long_run: bool) -> tupl
     ok: Counter = Counter()
     failed = 0
 
-    @settings(max_examples=examples * 10 if long_run else examples, deadline=5000 if long_run else 3000,
+    @settings(max_examples=examples * 10 if long_run else examples, deadline=10_000,  # generous: shared CI cores
               derandomize=not long_run, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                      HealthCheck.function_scoped_fixture])

@@ -24,7 +24,7 @@ from tests.iec.fuzz import end_device_events, meter_readings, mutated_samples
 
 
 def _settings(long_run: bool, examples: int):
-    return settings(max_examples=examples * 20 if long_run else examples, deadline=2000 if long_run else 1000,
+    return settings(max_examples=examples * 20 if long_run else examples, deadline=5000,  # generous: shared CI cores
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture], derandomize=not long_run,
                     database=None)
@@ -78,19 +78,19 @@ def test_created_date_times_python_cannot_hold_are_payload_errors_or_read(text):
         assert event.createdDateTime == datetime(2024, 1, 2, tzinfo=UTC)
 
 
+HEAD = b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun>"
+
+
 @pytest.mark.parametrize("inner", [
-    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun><m:ReplayDetection><m:Nonce>x</m:Nonce>"
-    b"<m:Created>201506-12T12:00:00Z</m:Created></m:ReplayDetection></m:Header>",
-    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun><m:Property><m:Value>v</m:Value></m:Property>"
-    b"</m:Header>",
-    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun><m:User><m:Organization>o</m:Organization>"
-    b"</m:User></m:Header>",
-    b"<m:Header><m:Verb>get</m:Verb><m:Noun>MeterReadings</m:Noun></m:Header><m:Request><m:Option><m:value>v"
-    b"</m:value></m:Option></m:Request>",
+    HEAD + b"<m:ReplayDetection><m:Nonce>x</m:Nonce><m:Created>201506-12T12:00:00Z</m:Created></m:ReplayDetection>",
+    HEAD + b"<m:Property><m:Value>v</m:Value></m:Property>",
+    HEAD + b"<m:User><m:Organization>o</m:Organization></m:User>",
+    HEAD + b"</m:Header><m:Request><m:Option><m:value>v</m:value></m:Option></m:Request><m:Header>",
 ])
 def test_bad_nested_header_fields_are_envelope_errors_even_unvalidated(inner):
     # Found by the fuzzer: without XSD validation these raised pydantic's ValidationError.
-    body = b'<m:RequestMessage xmlns:m="http://iec.ch/TC57/2011/schema/message">' + inner + b"</m:RequestMessage>"
+    body = (b'<m:RequestMessage xmlns:m="http://iec.ch/TC57/2011/schema/message">' + inner
+            + b"</m:Header></m:RequestMessage>").replace(b"<m:Header></m:Header>", b"")
     for validate in (True, False):
         with pytest.raises(IecError) as raised:
             parse_message(body, validate=validate)
