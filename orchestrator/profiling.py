@@ -4,7 +4,9 @@ A benchmark wraps the orchestrator's side of its run (never its ceiling) in ``se
 costs nothing unless ``ORCHESTRATOR_BENCH_PROFILE`` names the file to write. pyinstrument (a
 sampling profiler, the dev extra) is used when installed, else cProfile. Sampling sees only
 the thread that runs the section: time the event loop spends waiting for a worker thread
-(aiosqlite) shows up as ``select``.
+(aiosqlite) shows up as ``select``. A sampling profiler restarted for every short section (a
+record of a stream) would miss most of them, so such a benchmark profiles one long section and
+names the function whose samples count (``section(only="_process")``).
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class _Profile:
             self._duration = self._cpu_time = 0.0
             self._running = None
         self.depth = 0
+        self.only: str | None = None
         self.sections = 0
         self.seconds = 0.0
         self._started = 0.0
@@ -67,6 +70,9 @@ class _Profile:
 
     def report(self) -> str:
         head = (f"tool: {self.tool}\nsections: {self.sections}\nprofiled wall time: {self.seconds:.3f} s\n")
+        if self.only:
+            head += (f"counted: samples in {self.only}() only\n" if self._cprofile is None else
+                     f"counted: everything in the section (cProfile cannot keep {self.only}() alone)\n")
         if self._cprofile is not None:
             import pstats
 
@@ -77,15 +83,19 @@ class _Profile:
             out.write(f"\n== top {TOP} by cumulative time ==\n")
             stats.sort_stats("cumulative").print_stats(TOP)
             return head + out.getvalue()
-        if not self._records:
+        records = self._records
+        if self.only:
+            mark = f"{self.only}\x00"
+            records = [r for r in records if any(f.startswith(mark) for f in r[0])]
+        if not records:
             return head + "no samples\n"
         from pyinstrument.renderers import ConsoleRenderer
         from pyinstrument.session import Session
 
         first = self._first
         session = Session(
-            frame_records=self._records, start_time=first.start_time, min_interval=first.min_interval,
-            max_interval=first.max_interval, duration=self._duration, sample_count=len(self._records),
+            frame_records=records, start_time=first.start_time, min_interval=first.min_interval,
+            max_interval=first.max_interval, duration=sum(t for _, t in records), sample_count=len(records),
             start_call_stack=first.start_call_stack, target_description=first.target_description,
             cpu_time=self._cpu_time, sys_path=first.sys_path, sys_prefixes=first.sys_prefixes)
         own, total = _shares(session.frame_records)
@@ -128,8 +138,9 @@ _profile: _Profile | None = None
 
 
 @contextmanager
-def section() -> Iterator[None]:
-    """Profile what runs inside, when profiling is on; sections may nest and repeat."""
+def section(only: str | None = None) -> Iterator[None]:
+    """Profile what runs inside, when profiling is on; sections may nest and repeat. ``only``: count
+    just the samples taken inside the function of that name (a sampling profiler's filter)."""
     global _profile
     if not os.environ.get(ENV):
         yield
@@ -137,6 +148,7 @@ def section() -> Iterator[None]:
     if _profile is None:
         _profile = _Profile()
     p = _profile
+    p.only = only or p.only
     p.depth += 1
     if p.depth == 1:
         p.start()

@@ -20,8 +20,10 @@ seen, and due deadlines are swept whenever it moves. Quiet owners are moved by t
 
 - ``clock.ticks`` (one per partition, ``{"at": <wall epoch s>}``, published by the runtime: the
   embedded service's clock task, the Kafka leader worker's timer): the processor keeps, per
-  partition, ``p<partition>|outage-due`` = {owner: next deadline} and sweeps only the owners
-  whose deadline is before ``at - tick_lateness_s``. Cheap: one record per partition per tick.
+  partition, ``p<partition>|outage-due|<bucket>`` = {owner: next deadline} (owners spread over
+  ``DUE_BUCKETS`` buckets, so a deadline change rewrites a small value, not every owner's) and
+  sweeps only the owners whose deadline is before ``at - tick_lateness_s``. Cheap: one record
+  per partition per tick.
 - ``{"kind": "tick", "now": <epoch s>}`` on ``outage.signals`` keyed by one owner (``tick``):
   an explicit event-time watermark for that owner, which tests and replays use to play the
   clock deterministically.
@@ -32,6 +34,7 @@ redelivery are harmless.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
@@ -74,6 +77,20 @@ OUTAGE_NOTIFICATIONS = Counter("orchestrator_outage_notifications_total", "OMS n
                                ["event"])
 OUTAGE_DECISIONS = Counter("orchestrator_outage_decisions_total",
                            "Detector decisions (momentary, nested, duplicate, storm_started, ...)", ["decision"])
+
+
+# A runtime stores a state value whole on every change (a SQLite row, a changelog record): one index
+# of every owner per partition was re-encoded after each signal, hundreds of kB in a storm.
+DUE_BUCKETS = 64
+
+
+def due_key(partition: int, owner: str) -> str:
+    return f"p{partition}|outage-due|{zlib.crc32(owner.encode()) % DUE_BUCKETS}"
+
+
+def due_keys(partition: int) -> list[str]:
+    """Every deadline index of a partition; the unbucketed one is still read, as state may hold it."""
+    return [f"p{partition}|outage-due", *(f"p{partition}|outage-due|{b}" for b in range(DUE_BUCKETS))]
 
 
 _METER_HEADERS = (("outage.kind", "meter"),)
@@ -130,21 +147,13 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
     detector = OutageDetector(topology, rules or OutageRules())
 
     def reindex(state: State, partition: int, owner: str) -> None:
-        """Keep ``p<partition>|outage-due`` {owner: next deadline} in step with the owner's deadlines."""
-        key = f"p{partition}|outage-due"
+        """Keep the owner's deadline index (``due_key``) in step with the owner's deadlines."""
         pending = state.get(f"{owner}|due")
-        index = state.get(key) or {}
         nxt = pending[0][0] if pending else None
-        if index.get(owner) == nxt:
-            return
-        if nxt is None:
-            index.pop(owner, None)
-        else:
-            index[owner] = nxt
-        if index:
-            state[key] = index
-        elif key in state:
-            del state[key]
+        _set_due(state, due_key(partition, owner), owner, nxt)
+        old = f"p{partition}|outage-due"
+        if owner in (state.get(old) or ()):
+            _set_due(state, old, owner, None)  # moved to its bucket
 
     def vendor_of(device: str) -> str | None:
         placement = topology.devices.get(device)
@@ -236,11 +245,9 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
             now = float(json.loads(record.value)["at"]) - tick_lateness_s
         except (ValueError, KeyError, TypeError) as exc:
             return [_dead_letter(record, "2.4", f"invalid clock tick: {exc}")]
-        index = state.get(f"p{record.partition}|outage-due")
-        if not index:
-            return []
+        due = [o for key in due_keys(record.partition) for o, at in (state.get(key) or {}).items() if at <= now]
         out: list[Record] = []
-        for owner in sorted(o for o, due in index.items() if due <= now):
+        for owner in sorted(set(due)):  # an owner may still be in the unbucketed index too
             out.extend(effects_to_records(owner, detector.on_tick(state, owner, now)))
             reindex(state, record.partition, owner)
         return out
@@ -263,6 +270,20 @@ def make_outage_processor(topology: TopologyView, rules: OutageRules | None = No
         process=process,
         description="meter power events to outages: dedupe, momentary filter, grouping, storm mode, verification",
     )
+
+
+def _set_due(state: State, key: str, owner: str, at: float | None) -> None:
+    index = state.get(key) or {}
+    if index.get(owner) == at:
+        return
+    if at is None:
+        index.pop(owner, None)
+    else:
+        index[owner] = at
+    if index:
+        state[key] = index
+    elif key in state:
+        del state[key]
 
 
 def rules_from(settings) -> OutageRules:

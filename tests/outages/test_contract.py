@@ -39,7 +39,7 @@ def merged(state: dict) -> dict:
     out: dict = {}
     index: dict = {}
     for k, v in state.items():
-        if k.startswith("p") and k.endswith("|outage-due"):
+        if k.startswith("p") and "|outage-due" in k:
             index.update(v)
         else:
             out[k] = v

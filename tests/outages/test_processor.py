@@ -55,3 +55,28 @@ async def test_unknown_devices_are_their_own_owner():
     p = make_outage_processor(topology())
     out = await p.process(Record(topics.EDE_INBOUND, "X-1", message([event("X-1", "off", 0)], "m-2")), {})
     assert [(r.topic, r.key) for r in out] == [(topics.OUTAGE_SIGNALS, "X-1")]
+
+
+async def test_deadlines_are_indexed_in_small_buckets_and_an_unbucketed_index_is_still_swept():
+    from orchestrator.processors.outage import DUE_BUCKETS, due_key
+
+    p = make_outage_processor(topology(), tick_lateness_s=0.0)
+    state: dict = {}
+    devices = [f"X-{i}" for i in range(400)]  # unknown devices: each its own owner with a pending window
+    for i, d in enumerate(devices):
+        (signal,) = await p.process(Record(topics.EDE_INBOUND, d, message([event(d, "off", 0)], f"m-{i}")), state)
+        await p.process(signal, state)
+    indexes = {k: v for k, v in state.items() if "|outage-due" in k}
+    assert set(indexes) <= {f"p0|outage-due|{b}" for b in range(DUE_BUCKETS)}
+    assert sum(len(v) for v in indexes.values()) == 400 and max(len(v) for v in indexes.values()) < 400 / 4
+    # state written before the buckets: one index for the partition; it is swept and drained
+    moved = devices[:10]
+    for d in moved:
+        at = state[due_key(0, d)].pop(d)
+        state.setdefault("p0|outage-due", {})[d] = at
+    tick = Record(topics.CLOCK_TICKS, "p0", json.dumps({"at": 1e12}).encode())
+    out = await p.process(tick, state)
+    created = {json.loads(r.value)["outage"]["asset"] for r in out if r.topic == topics.OMS_NOTIFICATIONS
+               and json.loads(r.value)["event"] == "outage.created"}
+    assert set(moved) <= created and len(created) == 400
+    assert "p0|outage-due" not in state
