@@ -3,11 +3,38 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 import structlog
 from structlog.contextvars import bind_contextvars, bound_contextvars, clear_contextvars
 
-__all__ = ["configure_logging", "get_logger", "bind_contextvars", "bound_contextvars", "clear_contextvars"]
+__all__ = ["configure_logging", "get_logger", "bind_contextvars", "bound_contextvars", "clear_contextvars",
+           "fields_from"]
+
+# The fields of the record being processed, computed only when something is logged: binding them
+# eagerly (a context variable per field, per record) cost more than correlating the record itself.
+_LAZY_FIELDS: ContextVar[Callable[[], dict[str, Any]] | None] = ContextVar("orchestrator_log_fields", default=None)
+
+
+@contextmanager
+def fields_from(fields: Callable[[], dict[str, Any]]) -> Iterator[None]:
+    """Within the block, every log line carries ``fields()`` (called when a line is written)."""
+    token = _LAZY_FIELDS.set(fields)
+    try:
+        yield
+    finally:
+        _LAZY_FIELDS.reset(token)
+
+
+def _merge_lazy_fields(logger, method: str, event: dict) -> dict:
+    fields = _LAZY_FIELDS.get()
+    if fields is not None:
+        for k, v in fields().items():
+            event.setdefault(k, v)
+    return event
 
 
 class _CurrentStderr:
@@ -25,6 +52,7 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,  # correlation_id, message_id, campaign ...
+            _merge_lazy_fields,  # the same, of the record being processed
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,

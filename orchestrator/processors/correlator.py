@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from orchestrator import topics
+from orchestrator import fastjson, topics
 from orchestrator.core import correlation as rules
 from orchestrator.core.dispatch import TRANSITIONS as DISPATCH_TRANSITIONS
 from orchestrator.core.dispatch import DispatchState, InvalidDispatchTransition, is_stale
@@ -49,9 +49,11 @@ RETRY_NS = uuid.UUID("0c0f2a57-61d9-5e68-9a1c-5c2e0b0d6f06")
 MAX_DEVICES_PER_RETRY = 1000
 S = DispatchState
 DEFAULT_ACK = Acknowledgement()
+_STATES = {s.value: s for s in DispatchState}  # a dict lookup; calling the Enum costs more, once per event
+_KINDS = {k.value: k for k in K}
+_FINAL = frozenset({S.REJECTED, S.FAILED, S.OPTED_OUT, S.ENDED, S.CANCELLED, S.SKIPPED_OUTAGE, S.SKIPPED_INELIGIBLE})
 
 
-_dumps = json.JSONEncoder(separators=(",", ":")).encode
 _children: dict[tuple, object] = {}
 
 
@@ -111,7 +113,7 @@ class Correlator:
             self._events(record, state, ctx)
         else:
             try:
-                fact = json.loads(record.value)
+                fact = fastjson.loads(record.value)
                 if not isinstance(fact, dict) or not fact.get("device") or not fact.get("kind"):
                     raise ValueError("fact needs 'device' and 'kind'")
             except ValueError as exc:
@@ -162,7 +164,8 @@ class Correlator:
         """Apply one event; True when the record changed (then an update is emitted)."""
         # core.dispatch.apply over the record's fields, without building the frozen dataclasses
         # (this runs once per event on the hot path): the same is_stale, the same TRANSITIONS.
-        before = _View(S(rec["state"]), K(rec["cause"]) if rec.get("cause") else None, rec.get("cause_message_id"),
+        cause = rec.get("cause")
+        before = _View(_STATES[rec["state"]], _KINDS[cause] if cause else None, rec.get("cause_message_id"),
                        rec["device"], rec["campaign"])
         event = _Event(kind, message_id)
         if is_stale(before, event):
@@ -175,19 +178,17 @@ class Correlator:
                 f"in state {before.state.value}")
         rec.update(state=to.value, attempt=rec["attempt"] + (1 if kind is K.SENT else 0), cause=kind.value,
                    cause_message_id=message_id, detail=detail, updated_at=at, seq=rec.get("seq", 0) + 1)
-        after = _View(to, kind, message_id, before.device, before.campaign)
         if rule:
             rec["rule"] = rule
-        if after.state in (S.REJECTED, S.FAILED, S.OPTED_OUT, S.ENDED, S.CANCELLED, S.SKIPPED_OUTAGE,
-                           S.SKIPPED_INELIGIBLE):
+        if to in _FINAL:
             rec["deadlines"] = {}
         state[rules.record_key(rec["device"], rec["campaign"])] = rec
-        _metric(TRANSITIONS, after.state.value, rec.get("program") or "", rec.get("rule") or "").inc()
-        update = {k: rec.get(k) for k in rules.RECORD_FIELDS if k != "deadlines"}
+        _metric(TRANSITIONS, to.value, rec.get("program") or "", rec.get("rule") or "").inc()
+        update = rec.copy()  # the record's fields but its deadlines, and what happened
+        deadlines = update.pop("deadlines")
         update.update(event=kind.value, previous=before.state.value, at=at,
-                      deadline=min(rec["deadlines"].values()) if rec["deadlines"] else None)
-        ctx.out.append(Record(topics.DISPATCH_UPDATES, rec["campaign"],
-                              _dumps(update).encode()))
+                      deadline=min(deadlines.values()) if deadlines else None)
+        ctx.out.append(Record(topics.DISPATCH_UPDATES, rec["campaign"], fastjson.dumps(update)))
         return True
 
     def _hold(self, state: State, ctx: _Ctx, device: str, item: dict, at: float) -> None:
@@ -328,13 +329,15 @@ class Correlator:
                 self._dead_letter(ctx, record, "no_device", f"EndDeviceEvent {ev.mRID or i} names no end device",
                                   message_id=ev.messageID)
                 continue
-            payload["meaning"] = self._code_map(payload["device"]).meaning(
-                ev.EndDeviceEventType, name=ev.names[0] if ev.names else None).value
-            self._event(payload, state, ctx)
+            meaning = self._code_map(payload["device"]).meaning(ev.EndDeviceEventType,
+                                                               name=ev.names[0] if ev.names else None)
+            payload["meaning"] = meaning.value
+            self._event(payload, state, ctx, meaning=meaning)
 
-    def _event(self, ev: dict, state: State, ctx: _Ctx, until: float | None = None) -> None:
+    def _event(self, ev: dict, state: State, ctx: _Ctx, until: float | None = None,
+               meaning: CanonicalEvent | None = None) -> None:
         device, at = ev["device"], float(ev["at"])
-        meaning = CanonicalEvent(ev["meaning"])
+        meaning = meaning or CanonicalEvent(ev["meaning"])
         if meaning in rules.OUTAGE_ON or meaning in rules.OUTAGE_OFF:
             self._outage(ev, meaning, state, ctx)
             return

@@ -13,13 +13,14 @@ import asyncio
 import json
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestrator import topics
-from orchestrator.logs import bound_contextvars, get_logger
+from orchestrator import fastjson, topics
+from orchestrator.logs import bound_contextvars, fields_from, get_logger
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED, PROCESSOR_LAG
 from orchestrator.runtime.observability import count_iec_messages, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink, SinkFn
@@ -66,6 +67,13 @@ class TrackedState(MutableMapping[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
+
+    # get and `in` run several times per record: the Mapping defaults go through a KeyError each miss
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._data[key] = value
@@ -144,7 +152,7 @@ class EmbeddedRuntime:
             c.offset = row[0] if row else 0
             if c.processor is not None:
                 rows = self._db.execute("SELECT key, value FROM processor_state WHERE processor=?", (c.name,))
-                c.state = TrackedState({k: json.loads(v) for k, v in rows})
+                c.state = TrackedState({k: fastjson.loads(v) for k, v in rows})
         self._running = True
         for c in self._consumers.values():
             c.task = asyncio.create_task(self._consume(c), name=f"consumer:{c.name}")
@@ -187,9 +195,9 @@ class EmbeddedRuntime:
         now = time.time()
         self._db.executemany(
             "INSERT INTO channel_log (topic, key, value, headers, appended_at) VALUES (?,?,?,?,?)",
-            [(r.topic, r.key, r.value, json.dumps(r.headers), now) for r in records])
-        for r in records:
-            MESSAGES_PRODUCED.labels(topic=r.topic, runtime="embedded").inc()
+            [(r.topic, r.key, r.value, fastjson.dumps_str(r.headers), now) for r in records])
+        for topic, n in Counter(r.topic for r in records).items():
+            MESSAGES_PRODUCED.labels(topic=topic, runtime="embedded").inc(n)
         count_iec_messages(records)
 
     async def _notify(self) -> None:
@@ -210,7 +218,8 @@ class EmbeddedRuntime:
                     await self._wakeup.wait_for(lambda: not self._running or self._has_new(c, placeholders))
                 continue
             c.caught_up.clear()
-            batch = [Record(topic=t, key=k, value=bytes(v), headers=tuple(tuple(h) for h in json.loads(hd)))
+            batch = [Record(topic=t, key=k, value=bytes(v),
+                            headers=tuple(tuple(h) for h in fastjson.loads(hd)) if hd != "[]" else ())
                      for _, t, k, v, hd in rows]
             try:
                 outputs = await self._run_batch(c, batch)
@@ -248,8 +257,8 @@ class EmbeddedRuntime:
                                 (*c.inputs, c.offset)).fetchone()[0]
 
     async def _run_batch(self, c: _Consumer, batch: list[Record]) -> list[Record]:
-        for r in batch:
-            MESSAGES_CONSUMED.labels(topic=r.topic, consumer=c.name, runtime="embedded").inc()
+        for topic, n in Counter(r.topic for r in batch).items():
+            MESSAGES_CONSUMED.labels(topic=topic, consumer=c.name, runtime="embedded").inc(n)
         if c.sink is not None:
             with bound_contextvars(consumer=c.name, batch_size=len(batch)):
                 await c.sink(batch)
@@ -258,7 +267,7 @@ class EmbeddedRuntime:
         outputs: list[Record] = []
         for record in batch:
             try:
-                with bound_contextvars(**record_log_fields(record, c.name)):
+                with fields_from(lambda: record_log_fields(record, c.name)):
                     outputs.extend(await c.processor.process(record, c.state))
             except Exception as exc:  # one bad record must not stop the others: dead-letter it
                 log.warning("processor failed on a record", processor=c.name, topic=record.topic,
@@ -277,7 +286,7 @@ class EmbeddedRuntime:
         self._db.executemany(
             "INSERT INTO processor_state (processor, key, value) VALUES (?,?,?) "
             "ON CONFLICT(processor, key) DO UPDATE SET value=excluded.value",
-            [(c.name, k, json.dumps(c.state[k])) for k in c.state.dirty])
+            [(c.name, k, fastjson.dumps_str(c.state[k])) for k in c.state.dirty])
         self._db.executemany("DELETE FROM processor_state WHERE processor=? AND key=?",
                              [(c.name, k) for k in c.state.deleted])
         c.state.dirty.clear()

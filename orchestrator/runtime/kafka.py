@@ -8,16 +8,17 @@ dedupe by message id.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections import Counter
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import faust
 
-from orchestrator import topics
-from orchestrator.logs import get_logger
-from orchestrator.logs import bound_contextvars
+from orchestrator import fastjson, topics
+from orchestrator.logs import bound_contextvars, fields_from, get_logger
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED
 from orchestrator.runtime.observability import ConsumerLag, count_iec_messages, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink
@@ -26,30 +27,74 @@ from orchestrator.settings import Settings
 log = get_logger(__name__)
 
 
-class TableState(MutableMapping[str, Any]):
-    """The processor's state port over a faust table (whose writes go to its changelog)."""
+_DELETED = object()
 
-    def __init__(self, table: faust.Table):
-        self._table = table
+
+class BatchState(MutableMapping[str, Any]):
+    """The processor's state port over a faust table's store, for one batch of records.
+
+    Reads see the batch's own writes. Writes are kept until ``flush``, which sends each changed key
+    once to the table's changelog, in the partition of the record that wrote it, and applies it to
+    the store. (Assigning through faust's Table sends one changelog record per assignment, through a
+    one-message-at-a-time buffer, in the partition of faust's current event: the last of the batch.)
+    """
+
+    def __init__(self, store: Any):
+        self._store = store
+        self._data: dict[str, Any] = store.data
+        self._written: dict[str, tuple[int, Any]] = {}
+        self.partition = 0  # the partition of the record being processed
 
     def __getitem__(self, key: str) -> Any:
-        if key not in self._table:  # a faust table with a default would create the key on read
+        written = self._written.get(key)
+        if written is None:
+            return self._data[key]
+        if written[1] is _DELETED:
             raise KeyError(key)
-        return self._table[key]
+        return written[1]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        written = self._written.get(key)
+        if written is None:
+            return self._data.get(key, default)
+        return default if written[1] is _DELETED else written[1]
+
+    def __contains__(self, key: object) -> bool:
+        written = self._written.get(key)  # type: ignore[arg-type]
+        return key in self._data if written is None else written[1] is not _DELETED
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._table[key] = value
+        self._written[key] = (self.partition, value)
 
     def __delitem__(self, key: str) -> None:
-        if key not in self._table:
+        if key not in self:
             raise KeyError(key)
-        del self._table[key]
+        self._written[key] = (self.partition, _DELETED)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(list(self._table.keys()))
+        keys = set(self._data) | set(self._written)
+        return iter([k for k in keys if k in self])
 
     def __len__(self) -> int:
-        return len(self._table)
+        return sum(1 for _ in self)
+
+    async def flush(self, send, changelog: str) -> list:
+        """Apply the batch's writes to the store and send them to ``changelog``; returns the
+        producer's futures (the writes are durable when they are done)."""
+        key_partition = getattr(self._store, "_key_partition", None)  # which keys a revoke drops
+        pending = []
+        for key, (partition, value) in self._written.items():
+            if value is _DELETED:
+                self._data.pop(key, None)
+                raw = None
+            else:
+                self._data[key] = value
+                raw = fastjson.dumps(value)
+            if key_partition is not None:
+                key_partition[key] = partition
+            pending.append(await send(changelog, fastjson.dumps(key), raw, partition))
+        self._written.clear()
+        return pending
 
 
 def state_table_name(processor: Processor) -> str:
@@ -76,7 +121,7 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
         web_port=web_port or 6066,
         web_bind="127.0.0.1",
         producer_acks=-1,
-        broker_commit_every=100,
+        broker_commit_every=10_000,  # and at least every broker_commit_interval
         broker_commit_interval=1.0,
     )
     names = TopicNames(settings.kafka_topic_prefix)
@@ -160,39 +205,58 @@ def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, w
 
 
 def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicNames,
-               lag: ConsumerLag | None = None) -> None:
+               lag: ConsumerLag | None = None, batch: int = 1000, within_s: float = 0.05) -> None:
     # Keys and values are JSON in the changelog (faust's default for tables).
     table = app.Table(state_table_name(processor), partitions=app.conf.topic_partitions)
-    state = TableState(table)
     source = app.topic(*(names.real(t) for t in processor.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
+    declared: list[str] = []  # the changelog's name, once the output topics are declared
+
+    async def send(topic: str, key: bytes | None, value: bytes | None, partition: int | None = None,
+                   headers=None):
+        return await app.producer.send(topic, key, value, partition=partition, timestamp=None, headers=headers)
 
     async def agent(stream):
-        async for event in stream.events():
-            message = event.message
-            key = event.key.decode() if isinstance(event.key, bytes) else event.key
-            headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or []))
-            record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
-                            partition=message.partition)
-            MESSAGES_CONSUMED.labels(topic=record.topic, consumer=processor.name, runtime="kafka").inc()
-            if lag is not None:
-                _observe_lag(app, lag, processor.name, message)
-            try:
-                with bound_contextvars(**record_log_fields(record, processor.name)):
-                    outputs = await processor.process(record, state)
-            except Exception as exc:  # one bad record must not stop the partition: dead-letter it
-                log.warning("processor failed on a record", processor=processor.name, topic=record.topic,
-                            key=record.key, error=repr(exc))
-                DEAD_LETTERS.labels(source_topic=record.topic, reason="processor_error").inc()
-                outputs = [DeadLetter(source_topic=record.topic, reason=f"{type(exc).__name__}: {exc}",
-                                      key=record.key, processor=processor.name,
-                                      payload=record.value.decode("utf-8", "replace")[:65536])
-                           .to_record(topics.DEADLETTER)]
+        # A batch at a time: records are processed in order, then the state changes and the outputs of
+        # the whole batch are sent together and awaited; only then does faust ack the batch's offsets.
+        async for events in stream.take_events(batch, within=within_s):
+            if not declared:  # sends below go straight to the producer, which creates no topic
+                for name in processor.outputs:
+                    await out_topic(name).maybe_declare()
+                declared.append(table.changelog_topic.get_topic_name())
+            state = BatchState(table.data)
+            outputs: list[Record] = []
+            consumed: Counter[str] = Counter()
+            for event in events:
+                message = event.message
+                key = event.key.decode() if isinstance(event.key, bytes) else event.key
+                headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or ()))
+                record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
+                                partition=message.partition)
+                consumed[record.topic] += 1
+                state.partition = message.partition
+                try:
+                    with fields_from(lambda: record_log_fields(record, processor.name)):
+                        outputs.extend(await processor.process(record, state))
+                except Exception as exc:  # one bad record must not stop the partition: dead-letter it
+                    log.warning("processor failed on a record", processor=processor.name, topic=record.topic,
+                                key=record.key, error=repr(exc))
+                    DEAD_LETTERS.labels(source_topic=record.topic, reason="processor_error").inc()
+                    outputs.append(DeadLetter(source_topic=record.topic, reason=f"{type(exc).__name__}: {exc}",
+                                              key=record.key, processor=processor.name,
+                                              payload=record.value.decode("utf-8", "replace")[:65536])
+                                   .to_record(topics.DEADLETTER))
+            for topic, n in consumed.items():
+                MESSAGES_CONSUMED.labels(topic=topic, consumer=processor.name, runtime="kafka").inc(n)
+            if lag is not None and events:
+                _observe_lag(app, lag, processor.name, events[-1].message)
+            pending = await state.flush(send, declared[0])
             for out in outputs:
-                await out_topic(out.topic).send(
-                    key=out.key.encode() if out.key is not None else None, value=out.value,
-                    headers=[(k, v.encode()) for k, v in out.headers] or None)
-                MESSAGES_PRODUCED.labels(topic=out.topic, runtime="kafka").inc()
+                pending.append(await send(names.real(out.topic), out.key.encode() if out.key is not None else None,
+                                          out.value, headers=[(k, v.encode()) for k, v in out.headers] or None))
+            await asyncio.gather(*pending)
+            for topic, n in Counter(out.topic for out in outputs).items():
+                MESSAGES_PRODUCED.labels(topic=topic, runtime="kafka").inc(n)
             count_iec_messages(outputs)
 
     app.agent(source, name=processor.name)(agent)

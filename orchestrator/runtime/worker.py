@@ -37,6 +37,9 @@ def run_worker(settings: Settings, processor_names: list[str] | None, *, with_si
     app = build_app(settings, chosen, sinks, web_port=web_port)
     worker = faust.Worker(app, loglevel=settings.log_level.replace("warning", "warn"), quiet=True,
                           redirect_stdouts=False)
+    # No terminal spinner: to spin on every log record faust lowers the root logger to DEBUG, and then
+    # every debug line of faust and mode (one per changelog record on recovery) is formatted.
+    worker.spinner = None
     metrics = MetricsServer(settings.http_host, settings.worker_metrics_port)
     metrics.start()
     try:
