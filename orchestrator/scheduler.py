@@ -79,7 +79,8 @@ class CampaignScheduler:
         self._scheduler: AsyncIOScheduler | None = None
 
     def start(self) -> None:
-        store = SQLAlchemyJobStore(url=self._url, tablename=JOB_TABLE)
+        # pre-ping: after a database restart the pooled connections are dead; replace them, do not fail a job
+        store = SQLAlchemyJobStore(url=self._url, tablename=JOB_TABLE, engine_options={"pool_pre_ping": True})
         self._scheduler = AsyncIOScheduler(jobstores={"default": store}, timezone=timezone.utc,
                                            job_defaults={"coalesce": True, "misfire_grace_time": None,
                                                          "max_instances": 1})

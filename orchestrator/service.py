@@ -119,6 +119,8 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
         stack.push_async_callback(publisher.stop)
 
     context = AppContext(settings=settings, publisher=publisher, dead_letters=dead_letters)
+    from orchestrator.store.unavailable import ping  # /readyz: is the catalogue reachable now
+    context.health_checks["database"] = lambda: ping(engine)
     from orchestrator.auth.wiring import attach as attach_users  # users, tokens, audit (access control)
     await attach_users(context, engine)
     context.readings, context.masterdata = masterdata.readings, masterdata.masterdata

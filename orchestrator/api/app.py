@@ -7,11 +7,12 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from orchestrator import __version__
-from orchestrator.api.problems import problem_middleware
+from orchestrator.api.problems import problem, problem_middleware
 from orchestrator.metrics import render_latest
 from orchestrator.processors.base import Record
 from orchestrator.settings import Settings
 from orchestrator.store.deadletters import DeadLetterStore
+from orchestrator.store.unavailable import RETRY_AFTER_S
 
 
 class Publisher(Protocol):
@@ -25,7 +26,7 @@ class AppContext:
     settings: Settings
     publisher: Publisher
     dead_letters: DeadLetterStore
-    health_checks: dict[str, Any] = field(default_factory=dict)
+    health_checks: dict[str, Any] = field(default_factory=dict)  # name -> async check, raising when down (/readyz)
     headends: Any = None  # store.headends.HeadendStore: credentials of the IEC endpoint's senders
     events: Any = None  # campaign_service.EventService: programs, events, dispatch records (operator API)
     dispatch_progress: Any = None  # correlation.store.DispatchProgressStore: dispatch records, rollups
@@ -41,6 +42,22 @@ CONTEXT = web.AppKey("context", AppContext)
 async def healthz(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     return web.json_response({"status": "ok", "version": __version__, "runtime": ctx.settings.runtime})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready to serve: every dependency in ``health_checks`` (the catalogue database) answers.
+    /healthz says the process is alive; this one says whether its requests can succeed now."""
+    ctx = request.app[CONTEXT]
+    failed: dict[str, str] = {}
+    for name, check in ctx.health_checks.items():
+        try:
+            await check()
+        except Exception as exc:  # any failure means "not ready"; the reason is in the body
+            failed[name] = f"{type(exc).__name__}: {exc}"[:200]
+    if failed:
+        return problem(503, "Service Unavailable", f"not reachable: {', '.join(sorted(failed))}",
+                       headers={"Retry-After": str(RETRY_AFTER_S)}, checks=failed)
+    return web.json_response({"status": "ready", "checks": {name: "ok" for name in ctx.health_checks}})
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -67,6 +84,7 @@ def create_app(ctx: AppContext) -> web.Application:
     app = web.Application(client_max_size=ctx.settings.max_body_bytes, middlewares=[problem_middleware])
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/v1/deadletters", list_dead_letters)
     from orchestrator.api import iec_endpoint

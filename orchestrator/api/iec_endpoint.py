@@ -54,6 +54,7 @@ from orchestrator.logs import get_logger
 from orchestrator.metrics import DEAD_LETTERS
 from orchestrator.processors.base import DeadLetter, Record
 from orchestrator.processors.inbound_router import _key_for, route_of
+from orchestrator.store.unavailable import RETRY_AFTER_S, database_unavailable
 
 log = get_logger(__name__)
 
@@ -198,6 +199,11 @@ async def _handle(request: web.Request, route: str, service: SoapService | None)
     except Rejected as rejected:
         return await _reject(request, route, rejected, body, headend)
     except Exception as exc:  # a bug must still give the sender an answer and leave a record
+        if database_unavailable(exc):  # credentials could not be checked: the sender resends later
+            log.warning("IEC endpoint: database unavailable", path=request.path, error=repr(exc))
+            return await _reject(request, route, Rejected(503, IecError(NOT_STORED, "the catalogue database is "
+                                                                        "not reachable; resend later")),
+                                 body, headend)
         log.exception("IEC endpoint error", path=request.path)
         return await _reject(request, route, Rejected(500, IecError(iec_errors.OTHER, f"internal error "
                                                                     f"({type(exc).__name__})")), body, headend)
@@ -290,6 +296,8 @@ async def _reject(request: web.Request, route: str, rejected: Rejected, body: by
     response = _reply(reply, status)
     if rejected.status == 401:
         response.headers["WWW-Authenticate"] = REALM
+    elif rejected.status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 

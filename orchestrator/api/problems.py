@@ -7,16 +7,24 @@ import uuid
 from aiohttp import web
 
 from orchestrator.logs import get_logger
+from orchestrator.store.unavailable import RETRY_AFTER_S, database_unavailable
 
 log = get_logger(__name__)
 PROBLEM_TYPE = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str = "", **extra) -> web.Response:
+def problem(status: int, title: str, detail: str = "", *, headers: dict[str, str] | None = None,
+            **extra) -> web.Response:
     instance = f"urn:uuid:{uuid.uuid4()}"
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance, **extra}
     log.info("problem response", status=status, title=title, detail=detail, instance=instance)
-    return web.Response(status=status, text=json.dumps(body), content_type=PROBLEM_TYPE)
+    return web.Response(status=status, text=json.dumps(body), content_type=PROBLEM_TYPE, headers=headers)
+
+
+def database_unavailable_problem() -> web.Response:
+    """503: the catalogue database is down or restarting; the client should retry, nothing is lost."""
+    return problem(503, "Service Unavailable", "the catalogue database is not reachable; retry later",
+                   headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 @web.middleware
@@ -29,5 +37,8 @@ async def problem_middleware(request: web.Request, handler):
         return problem(exc.status, exc.reason, exc.text if exc.text and exc.text != f"{exc.status}: {exc.reason}"
                        else "")
     except Exception as exc:  # never leak a traceback to a client; log it with the problem id
+        if database_unavailable(exc):  # an outage, not a bug: no traceback, the client retries
+            log.warning("database unavailable", path=request.path, error=repr(exc))
+            return database_unavailable_problem()
         log.exception("unhandled error", path=request.path)
         return problem(500, "Internal Server Error", type(exc).__name__)

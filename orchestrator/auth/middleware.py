@@ -2,7 +2,7 @@
 
 Rules, in order, for a request to ``path``:
 
-1. /iec/ (own per-head-end basic auth), /healthz, /metrics, /api/v1/openapi.json, the login
+1. /iec/ (own per-head-end basic auth), /healthz, /readyz, /metrics, /api/v1/openapi.json, the login
    page and /console/static/ are open.
 2. With ``auth_required = false`` everyone is an admin named by ``X-Operator`` (tests, a lab).
 3. /console (and /) authenticate by the signed session cookie; a GET without one is redirected
@@ -36,7 +36,7 @@ from orchestrator.store.users import Principal, Role, UserStore
 log = get_logger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-OPEN_EXACT = frozenset({"/healthz", "/metrics", "/api/v1/openapi.json", "/console/login", "/favicon.ico"})
+OPEN_EXACT = frozenset({"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/console/login", "/favicon.ico"})
 OPEN_PREFIXES = ("/iec/", "/console/static/")
 ADMIN_PREFIXES = ("/api/v1/tokens", "/api/v1/users")
 VIEWER_ACTIONS = frozenset({"/console/logout"})  # state-changing only for the caller's own session
