@@ -10,7 +10,8 @@ EndDeviceEvents messages (one confirmation each, 1 kB, the issuerTrackingID echo
   per batch) from its first batch to drained; ceiling: the same parse + a dict update per event.
 - kafka: a faust worker running the correlator against a real broker, from its first update to
   its last (the table's recovery from the changelog is not counted); ceiling: aiokafka consuming
-  the same topic and parsing every message, no processing. Without ``kafka_bootstrap`` a broker
+  the same topic and parsing every message, no processing. Also measured, the runtime's floor: the
+  same worker with a processor that does nothing (bench/kafka_floor.py), which bounds the ratio. Without ``kafka_bootstrap`` a broker
   is started with scripts/services/services.py and stopped after.
 
 ``run(quick, which, kafka_bootstrap) -> list[dict]`` (rows: name, items, items_per_s,
@@ -249,6 +250,7 @@ def kafka(n: int, bootstrap: str | None) -> dict:
         asyncio.run(_produce(bootstrap, prefix + topics.EDE_INBOUND,
                              ((device(i).encode(), event_message(i), None) for i in range(n))))
         ceiling_rate = asyncio.run(_kafka_ceiling(bootstrap, prefix + topics.EDE_INBOUND, n))
+        floor_rate = _runtime_floor(bootstrap, prefix, n)
         env = dict(os.environ, ORCHESTRATOR_LOG_LEVEL="warning", ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix,
                    ORCHESTRATOR_CORRELATION_TICK_S="0", ORCHESTRATOR_PROGRAMS_DIR=str(ROOT / "programs"),
                    ORCHESTRATOR_WORKER_METRICS_PORT="0")
@@ -273,7 +275,20 @@ def kafka(n: int, bootstrap: str | None) -> dict:
             svc.stop("kafka", directory)
     return {"name": "correlate_kafka", "items": n, "items_per_s": round(rate, 1),
             "ceiling_items_per_s": round(ceiling_rate, 1), "ratio": round(rate / ceiling_rate, 3),
-            "peak_rss_mb": _peak_mb()}
+            "peak_rss_mb": _peak_mb(), "runtime_floor_items_per_s": round(floor_rate, 1),
+            "floor_ratio": round(floor_rate / ceiling_rate, 3)}
+
+
+def _runtime_floor(bootstrap: str, prefix: str, n: int) -> float:
+    """The Kafka runtime with a processor that does nothing, over the same records (bench/kafka_floor.py)."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "kafka_floor.py"), bootstrap, topics.EDE_INBOUND,
+                          str(n), "--prefix", prefix, "--partitions", str(PARTITIONS)],
+                         capture_output=True, text=True, timeout=600 + n / 500, cwd=ROOT,
+                         env=dict(os.environ, ORCHESTRATOR_LOG_LEVEL="warning"))
+    rates = [line.split()[1] for line in out.stdout.splitlines() if line.startswith("RATE ")]
+    if not rates:
+        raise RuntimeError(f"the runtime floor run printed no rate: {out.stderr[-2000:]}")
+    return float(rates[0])
 
 
 async def _create_topics(bootstrap: str, names: list[str]) -> None:
@@ -309,6 +324,9 @@ def main() -> None:
     for r in run(args.quick, args.which, args.kafka_bootstrap):
         print(f"{r['name']:20} {r['items']:>9} {r['items_per_s']:>10.1f} {r['ceiling_items_per_s']:>10.1f} "
               f"{r['ratio']:>6.2f} {r['peak_rss_mb']:>8.1f}")
+        if "runtime_floor_items_per_s" in r:
+            print(f"{'  runtime floor':20} {r['items']:>9} {r['runtime_floor_items_per_s']:>10.1f} "
+                  f"{r['ceiling_items_per_s']:>10.1f} {r['floor_ratio']:>6.2f}   (a processor doing nothing)")
 
 
 if __name__ == "__main__":

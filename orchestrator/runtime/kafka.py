@@ -121,6 +121,10 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
         web_port=web_port or 6066,
         web_bind="127.0.0.1",
         producer_acks=-1,
+        # A batch of records sends thousands of outputs and state changes at once: let the producer pack
+        # them into a few large requests instead of many 16 kB ones.
+        producer_linger=0.005,
+        producer_max_batch_size=512 * 1024,
         broker_commit_every=10_000,  # and at least every broker_commit_interval
         broker_commit_interval=1.0,
     )
