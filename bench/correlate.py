@@ -195,30 +195,32 @@ async def _kafka_ceiling(bootstrap: str, topic: str, n: int) -> float:
         await consumer.stop()
 
 
-async def _kafka_updates_rate(bootstrap: str, topic: str, n: int, proc, timeout: float) -> float:
+async def _kafka_updates_rate(bootstrap: str, topic: str, n: int, procs, timeout: float) -> tuple[float, float]:
+    """Updates per second from the first to the last, and over the middle 80% (10th to 90th percentile
+    of their times: what a steady worker does, without start-up and rebalancing)."""
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                                 enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        seen, first, last = 0, None, None
+        stamps: list[int] = []
         deadline = time.monotonic() + timeout
-        while seen < n:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"kafka correlator produced {seen} of {n} updates")
+        while len(stamps) < n:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                raise RuntimeError(f"kafka correlator produced {len(stamps)} of {n} updates")
             batch = await consumer.getmany(timeout_ms=1000, max_records=10000)
             for msgs in batch.values():
-                for m in msgs:
-                    seen += 1
-                    first = m.timestamp if first is None else min(first, m.timestamp)
-                    last = m.timestamp if last is None else max(last, m.timestamp)
-        return n / max((last - first) / 1000.0, 1e-3)
+                stamps.extend(m.timestamp for m in msgs)
+        stamps.sort()
+        whole = n / max((stamps[-1] - stamps[0]) / 1000.0, 1e-3)
+        lo, hi = stamps[n // 10], stamps[n * 9 // 10]
+        return whole, (n * 9 // 10 - n // 10) / max((hi - lo) / 1000.0, 1e-3)
     finally:
         await consumer.stop()
 
 
-def kafka(n: int, bootstrap: str | None) -> dict:
+def kafka(n: int, bootstrap: str | None, workers: int = 1) -> dict:
     from orchestrator.processors.correlator import NAME
 
     started = None
@@ -254,26 +256,32 @@ def kafka(n: int, bootstrap: str | None) -> dict:
         env = dict(os.environ, ORCHESTRATOR_LOG_LEVEL="warning", ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix,
                    ORCHESTRATOR_CORRELATION_TICK_S="0", ORCHESTRATOR_PROGRAMS_DIR=str(ROOT / "programs"),
                    ORCHESTRATOR_WORKER_METRICS_PORT="0")
-        log = open(work / "worker.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "orchestrator.cli", "worker", "--no-sinks", "--processor", NAME,
-                                 "--kafka-bootstrap", bootstrap, "--app-id", app_id, "--partitions", str(PARTITIONS),
-                                 "--data-dir", str(work)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-                                start_new_session=True)
+        procs = []
+        for w in range(workers):  # one consumer group: the partitions are shared out between them
+            log = open(work / f"worker-{w}.log", "wb")
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "orchestrator.cli", "worker", "--no-sinks", "--processor", NAME,
+                 "--kafka-bootstrap", bootstrap, "--app-id", app_id, "--partitions", str(PARTITIONS),
+                 "--data-dir", str(work / f"w{w}")], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                start_new_session=True))
         try:
-            rate = asyncio.run(_kafka_updates_rate(bootstrap, prefix + topics.DISPATCH_UPDATES, n, proc,
-                                                   timeout=600 + n / 200))
+            rate, steady = asyncio.run(_kafka_updates_rate(bootstrap, prefix + topics.DISPATCH_UPDATES, n, procs,
+                                                           timeout=600 + n / 200))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
     finally:
         if started is not None:
             svc, directory = started
             svc.stop("kafka", directory)
-    return {"name": "correlate_kafka", "items": n, "items_per_s": round(rate, 1),
+    return {"name": "correlate_kafka", "items": n, "workers": workers, "steady_items_per_s": round(steady, 1),
+            "items_per_s": round(rate, 1),
             "ceiling_items_per_s": round(ceiling_rate, 1), "ratio": round(rate / ceiling_rate, 3),
             "peak_rss_mb": _peak_mb(), "runtime_floor_items_per_s": round(floor_rate, 1),
             "floor_ratio": round(floor_rate / ceiling_rate, 3)}
@@ -302,13 +310,14 @@ async def _create_topics(bootstrap: str, names: list[str]) -> None:
         await admin.close()
 
 
-def run(quick: bool = False, which: str = "embedded", kafka_bootstrap: str | None = None) -> list[dict]:
-    n = QUICK if quick else FULL
+def run(quick: bool = False, which: str = "embedded", kafka_bootstrap: str | None = None, *,
+        items: int | None = None, workers: int = 1) -> list[dict]:
+    n = items or (QUICK if quick else FULL)
     rows = []
     if which in ("embedded", "both"):
         rows.append(embedded(n))
     if which in ("kafka", "both"):
-        rows.append(kafka(n, kafka_bootstrap))
+        rows.append(kafka(n, kafka_bootstrap, workers))
     return rows
 
 
@@ -319,11 +328,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} events instead of {FULL:,}")
     parser.add_argument("--which", choices=("embedded", "kafka", "both"), default="both")
     parser.add_argument("--kafka-bootstrap", default=None)
+    parser.add_argument("--items", type=int, default=None, help="events (and dispatch records); overrides --quick")
+    parser.add_argument("--workers", type=int, default=1, help="faust workers for the Kafka run (one group)")
     args = parser.parse_args()
     print(f"{'benchmark':20} {'items':>9} {'items/s':>10} {'ceiling/s':>10} {'ratio':>6} {'peak MB':>8}")
-    for r in run(args.quick, args.which, args.kafka_bootstrap):
+    for r in run(args.quick, args.which, args.kafka_bootstrap, items=args.items, workers=args.workers):
         print(f"{r['name']:20} {r['items']:>9} {r['items_per_s']:>10.1f} {r['ceiling_items_per_s']:>10.1f} "
               f"{r['ratio']:>6.2f} {r['peak_rss_mb']:>8.1f}")
+        if "steady_items_per_s" in r:
+            print(f"{'  middle 80%':20} {r['items']:>9} {r['steady_items_per_s']:>10.1f}   "
+                  f"({r['workers']} worker(s), without start-up and rebalancing)")
         if "runtime_floor_items_per_s" in r:
             print(f"{'  runtime floor':20} {r['items']:>9} {r['runtime_floor_items_per_s']:>10.1f} "
                   f"{r['ceiling_items_per_s']:>10.1f} {r['floor_ratio']:>6.2f}   (a processor doing nothing)")

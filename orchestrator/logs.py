@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -12,21 +11,17 @@ import structlog
 from structlog.contextvars import bind_contextvars, bound_contextvars, clear_contextvars
 
 __all__ = ["configure_logging", "get_logger", "bind_contextvars", "bound_contextvars", "clear_contextvars",
-           "fields_from"]
+           "set_fields", "reset_fields"]
 
 # The fields of the record being processed, computed only when something is logged: binding them
 # eagerly (a context variable per field, per record) cost more than correlating the record itself.
 _LAZY_FIELDS: ContextVar[Callable[[], dict[str, Any]] | None] = ContextVar("orchestrator_log_fields", default=None)
 
 
-@contextmanager
-def fields_from(fields: Callable[[], dict[str, Any]]) -> Iterator[None]:
-    """Within the block, every log line carries ``fields()`` (called when a line is written)."""
-    token = _LAZY_FIELDS.set(fields)
-    try:
-        yield
-    finally:
-        _LAZY_FIELDS.reset(token)
+# Set and reset around each record by the runtimes, directly rather than in a context manager: this
+# runs once per record.
+set_fields = _LAZY_FIELDS.set
+reset_fields = _LAZY_FIELDS.reset
 
 
 def _merge_lazy_fields(logger, method: str, event: dict) -> dict:

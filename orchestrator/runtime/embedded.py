@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator import fastjson, topics
-from orchestrator.logs import bound_contextvars, fields_from, get_logger
+from orchestrator.logs import bound_contextvars, get_logger, reset_fields, set_fields
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED, PROCESSOR_LAG
 from orchestrator.runtime.observability import count_iec_messages, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink, SinkFn
@@ -266,9 +266,9 @@ class EmbeddedRuntime:
         assert c.processor is not None and c.state is not None
         outputs: list[Record] = []
         for record in batch:
+            token = set_fields(lambda: record_log_fields(record, c.name))
             try:
-                with fields_from(lambda: record_log_fields(record, c.name)):
-                    outputs.extend(await c.processor.process(record, c.state))
+                outputs.extend(await c.processor.process(record, c.state))
             except Exception as exc:  # one bad record must not stop the others: dead-letter it
                 log.warning("processor failed on a record", processor=c.name, topic=record.topic,
                             key=record.key, error=repr(exc))
@@ -277,6 +277,8 @@ class EmbeddedRuntime:
                                           key=record.key, processor=c.name,
                                           payload=record.value.decode("utf-8", "replace")[:65536])
                                .to_record(topics.DEADLETTER))
+            finally:
+                reset_fields(token)
         return outputs
 
     def _commit_state(self, c: _Consumer) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import faust
 
 from orchestrator import fastjson, topics
-from orchestrator.logs import bound_contextvars, fields_from, get_logger
+from orchestrator.logs import bound_contextvars, get_logger, reset_fields, set_fields
 from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED
 from orchestrator.runtime.observability import ConsumerLag, count_iec_messages, record_log_fields
 from orchestrator.processors.base import DeadLetter, Processor, Record, Sink
@@ -239,9 +239,9 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
                                 partition=message.partition)
                 consumed[record.topic] += 1
                 state.partition = message.partition
+                token = set_fields(lambda: record_log_fields(record, processor.name))
                 try:
-                    with fields_from(lambda: record_log_fields(record, processor.name)):
-                        outputs.extend(await processor.process(record, state))
+                    outputs.extend(await processor.process(record, state))
                 except Exception as exc:  # one bad record must not stop the partition: dead-letter it
                     log.warning("processor failed on a record", processor=processor.name, topic=record.topic,
                                 key=record.key, error=repr(exc))
@@ -250,6 +250,8 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
                                               key=record.key, processor=processor.name,
                                               payload=record.value.decode("utf-8", "replace")[:65536])
                                    .to_record(topics.DEADLETTER))
+                finally:
+                    reset_fields(token)
             for topic, n in consumed.items():
                 MESSAGES_CONSUMED.labels(topic=topic, consumer=processor.name, runtime="kafka").inc(n)
             if lag is not None and events:
