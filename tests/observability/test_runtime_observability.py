@@ -91,9 +91,10 @@ async def test_embedded_runtime_binds_campaign_message_correlation_and_device_co
     assert [(h["campaign_id"], h["message_id"], h["correlation_id"], h.get("device_count")) for h in handled] == [
         ("evt-1", "m-1", "m-1", 3), ("evt-2", "m-2", "m-2", None)]
     assert all(h["consumer"] == "log-probe" and h["topic"] == "edc.outbound" for h in handled)
-    others = [line for line in lines if line["event"] != "handled"]
-    assert any(line["event"] == "processor failed on a record" for line in others)
-    assert all("campaign_id" not in line for line in others)  # nothing leaks past the record
+    [failed] = [line for line in lines if line["event"] == "processor failed on a record"]
+    assert (failed["campaign_id"], failed["message_id"]) == ("evt-2", "m-2")  # the failure names its record
+    others = [line for line in lines if line["event"] not in ("handled", "processor failed on a record")]
+    assert others and all("campaign_id" not in line for line in others)  # nothing leaks past the record
 
 
 # ----------------------------------------------------------------------------- IEC messages by noun/verb
