@@ -161,16 +161,25 @@ class Correlator:
 
     def _transition(self, state: State, ctx: _Ctx, rec: dict, kind: K, at: float, *, message_id: str | None = None,
                     detail: str = "", rule: str | None = None) -> bool:
-        """Apply one event; True when the record changed (then an update is emitted)."""
+        """Apply one event and emit the update; True when the record changed."""
+        previous = self._apply(state, rec, kind, at, message_id=message_id, detail=detail, rule=rule)
+        if previous is None:
+            return False
+        self._emit(ctx, rec, kind, previous, at)
+        return True
+
+    def _apply(self, state: State, rec: dict, kind: K, at: float, *, message_id: str | None = None,
+               detail: str = "", rule: str | None = None) -> DispatchState | None:
+        """Apply one event to the record; its state before, or None when the event was stale. Callers
+        that stamp more fields for the event (sent_at, replied_at, …) do so before ``_emit``."""
         # core.dispatch.apply over the record's fields, without building the frozen dataclasses
         # (this runs once per event on the hot path): the same is_stale, the same TRANSITIONS.
         cause = rec.get("cause")
         before = _View(_STATES[rec["state"]], _KINDS[cause] if cause else None, rec.get("cause_message_id"),
                        rec["device"], rec["campaign"])
-        event = _Event(kind, message_id)
-        if is_stale(before, event):
+        if is_stale(before, _Event(kind, message_id)):
             _metric(STALE, kind.value).inc()
-            return False
+            return None
         to = DISPATCH_TRANSITIONS.get((before.state, kind))
         if to is None:
             raise InvalidDispatchTransition(
@@ -184,12 +193,14 @@ class Correlator:
             rec["deadlines"] = {}
         state[rules.record_key(rec["device"], rec["campaign"])] = rec
         _metric(TRANSITIONS, to.value, rec.get("program") or "", rec.get("rule") or "").inc()
+        return before.state
+
+    def _emit(self, ctx: _Ctx, rec: dict, kind: K, previous: DispatchState, at: float) -> None:
         update = rec.copy()  # the record's fields but its deadlines, and what happened
         deadlines = update.pop("deadlines")
-        update.update(event=kind.value, previous=before.state.value, at=at,
+        update.update(event=kind.value, previous=previous.value, at=at,
                       deadline=min(deadlines.values()) if deadlines else None)
         ctx.out.append(Record(topics.DISPATCH_UPDATES, rec["campaign"], fastjson.dumps(update)))
-        return True
 
     def _hold(self, state: State, ctx: _Ctx, device: str, item: dict, at: float) -> None:
         key = f"{device}|held"
@@ -269,9 +280,9 @@ class Correlator:
                 state[rules.record_key(device, campaign)] = rec
             return
         before_state = rec["state"]
-        changed = self._transition(state, ctx, rec, K.SENT, at, message_id=fact.get("message_id"),
-                                   rule=rec.get("rule") or "message_id")
-        if not changed:
+        previous = self._apply(state, rec, K.SENT, at, message_id=fact.get("message_id"),
+                               rule=rec.get("rule") or "message_id")
+        if previous is None:
             if created:
                 state[rules.record_key(device, campaign)] = rec
             return
@@ -290,6 +301,7 @@ class Correlator:
         if rec.get("end") is not None:
             self._set_deadline(state, ctx, rec, "end", float(rec["end"]))
         state[rules.record_key(device, campaign)] = rec
+        self._emit(ctx, rec, K.SENT, previous, at)
         template = fact.get("template")
         if template is not None:
             tkey = f"p{ctx.partition}|template|{campaign}"
@@ -300,10 +312,11 @@ class Correlator:
     def _reply(self, fact: dict, state: State, ctx: _Ctx, rec: dict) -> None:
         at = float(fact.get("at") or 0.0)
         ok = fact["kind"] == "reply_ok"
-        changed = self._transition(state, ctx, rec, K.REPLY_OK if ok else K.REPLY_FAILED, at,
-                                   message_id=fact.get("reply_message_id") or fact.get("message_id"),
-                                   detail=fact.get("detail") or "", rule=fact.get("rule") or "correlation_id")
-        if not changed:
+        kind = K.REPLY_OK if ok else K.REPLY_FAILED
+        previous = self._apply(state, rec, kind, at,
+                               message_id=fact.get("reply_message_id") or fact.get("message_id"),
+                               detail=fact.get("detail") or "", rule=fact.get("rule") or "correlation_id")
+        if previous is None:
             return
         if ok:
             rec["replied_at"] = at
@@ -313,6 +326,7 @@ class Correlator:
             ack = self._ack(rec)
             self._set_deadline(state, ctx, rec, "confirm", (rec.get("sent_at") or at) + ack.confirmation_timeout_s)
             state[rules.record_key(rec["device"], rec["campaign"])] = rec
+        self._emit(ctx, rec, kind, previous, at)
 
     # ------------------------------------------------------------------ events
     def _events(self, record: Record, state: State, ctx: _Ctx) -> None:
@@ -367,24 +381,26 @@ class Correlator:
             return
         detail = f"{ev['type']} {meaning.value}" + (f": {ev['reason']}" if ev.get("reason") else "")
         try:
-            changed = self._transition(state, ctx, rec, kind, at, message_id=ev["id"], detail=detail, rule=rule)
+            previous = self._apply(state, rec, kind, at, message_id=ev["id"], detail=detail, rule=rule)
         except InvalidDispatchTransition as exc:
             EVENTS.labels(outcome="invalid").inc()
             self._dead_letter(ctx, None, "invalid_transition", str(exc), source_topic=topics.EDE_INBOUND,
                               key=device, message_id=ev.get("message_id"), payload=json.dumps(ev))
             return
-        _metric(EVENTS, "applied" if changed else "stale").inc()
-        if not changed:
+        _metric(EVENTS, "stale" if previous is None else "applied").inc()
+        if previous is None:
             return
         if kind is K.CONFIRMED:
             rec["confirmed_at"] = at
             if rec.get("sent_at") is not None:
                 _metric(CONFIRMATION_LATENCY, rec.get("program") or "").observe(max(at - rec["sent_at"], 0.0))
-            rec["deadlines"].pop("reply", None)
-            rec["deadlines"].pop("confirm", None)
-            state[rules.record_key(device, rec["campaign"])] = rec
+            deadlines = rec["deadlines"]
+            if deadlines:
+                deadlines.pop("reply", None)
+                deadlines.pop("confirm", None)
         elif kind is K.OPTED_OUT:
             OPT_OUTS.labels(program=rec.get("program") or "").inc()
+        self._emit(ctx, rec, kind, previous, at)
 
     def _match(self, ev: dict, meaning: CanonicalEvent, state: State) -> tuple[dict | None, str]:
         device = ev["device"]

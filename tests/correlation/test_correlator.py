@@ -241,3 +241,21 @@ def test_updates_carry_state_rule_and_cause():
                                                                         ("SENT", "ACCEPTED", "reply_ok")]
     assert all(r.key == "c1" for r in p.topic(topics.DISPATCH_UPDATES))
     assert updates[1]["rule"] == "correlation_id" and updates[1]["seq"] == 2
+
+
+async def test_each_update_carries_the_times_of_its_own_event():
+    """The progress store computes acknowledgement latency from an update alone: the update of a
+    send has its sent_at, of a reply its replied_at, of a confirmation its confirmed_at."""
+    p = Pipeline()
+    a = edc("hes-a", "c1", ["d1", "d2"], mid("a"))
+    await p.feed(a)
+    await p.feed(reply(a, "OK", T0 + 2 * S))
+    await p.feed(events("d2", CONFIRMED_CODE, T0 + 9 * S, campaign="c1"))
+    updates = [json.loads(r.value) for r in p.topic(topics.DISPATCH_UPDATES)]
+    by_event = {(u["device"], u["event"]): u for u in updates}
+    sent = by_event[("d1", "sent")]
+    assert sent["sent_at"] is not None and sent["message_id"] == mid("a") and sent["deadline"] is not None
+    accepted = by_event[("d1", "reply_ok")]
+    assert accepted["replied_at"] == rules.epoch(T0 + 2 * S) and accepted["state"] == "ACCEPTED"
+    confirmed = by_event[("d2", "confirmed")]
+    assert confirmed["confirmed_at"] == rules.epoch(T0 + 9 * S) and confirmed["replied_at"] is not None
