@@ -59,11 +59,20 @@ class CreateEvent(BaseModel):
     def _one_end(self) -> "CreateEvent":
         if (self.end is None) == (self.duration_minutes is None):
             raise ValueError("give exactly one of end and duration_minutes")
+        self.end_at  # noqa: B018 (a duration running off the calendar is refused here, as bad input)
         return self
 
     @property
     def end_at(self) -> datetime:
-        return self.end or self.start + timedelta(minutes=self.duration_minutes or 0)
+        return self.end or _after(self.start, self.duration_minutes or 0)
+
+
+def _after(start: datetime, duration: timedelta | int) -> datetime:
+    """``start`` plus ``duration`` (minutes when an int); past year 9999 is bad input, not a crash."""
+    try:
+        return start + (timedelta(minutes=duration) if isinstance(duration, int) else duration)
+    except OverflowError:
+        raise ValueError("the event would end past the end of the calendar (year 9999)") from None
 
 
 class ModifyEvent(BaseModel):
@@ -156,9 +165,9 @@ class EventService:
         if "end" in changes and "duration_minutes" in changes:
             raise ValueError("give at most one of end and duration_minutes")
         if "duration_minutes" in changes:
-            end = start + timedelta(minutes=changes.pop("duration_minutes"))
+            end = _after(start, changes.pop("duration_minutes"))
         else:
-            end = changes.pop("end", start + (c.end - c.start))
+            end = changes.pop("end", None) or _after(start, c.end - c.start)
         if "targets" in changes:
             changes["targets"] = tuple(changes["targets"])
         now = self.clock()

@@ -65,28 +65,14 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": content_type})
 
 
-async def list_dead_letters(request: web.Request) -> web.Response:
-    ctx = request.app[CONTEXT]
-    try:
-        limit = int(request.query.get("limit", "100"))
-    except ValueError:
-        raise web.HTTPBadRequest(text="limit must be an integer")
-    if not 1 <= limit <= 1000:
-        raise web.HTTPBadRequest(text="limit must be between 1 and 1000")
-    letters = await ctx.dead_letters.list(source_topic=request.query.get("source_topic"), limit=limit)
-    return web.json_response([{
-        "id": d.id, "source_topic": d.source_topic, "code": d.code, "reason": d.reason, "key": d.key,
-        "message_id": d.message_id, "processor": d.processor, "recorded_at": d.recorded_at.isoformat(),
-    } for d in letters])
-
-
 def create_app(ctx: AppContext) -> web.Application:
     app = web.Application(client_max_size=ctx.settings.max_body_bytes, middlewares=[problem_middleware])
     app[CONTEXT] = ctx
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
-    app.router.add_get("/api/v1/deadletters", list_dead_letters)
+    from orchestrator.api import deadletters
+    deadletters.register(app)
     from orchestrator.api import iec_endpoint
     iec_endpoint.register(app)
     from orchestrator.api import events

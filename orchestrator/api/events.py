@@ -282,20 +282,24 @@ def register(app: web.Application) -> None:
         ("POST", "/events", create_event, "Create an event (checked against the program's constraints)", "events",
          CreateEvent, Event, 201, (), (404,)),
         ("GET", "/events", list_events, "List events, newest start first", "events", None, EventPage, 200,
-         (Param("state"), Param("program"), Param("start_from", description="ISO 8601, inclusive"),
-          Param("start_to", description="ISO 8601, exclusive"), Param("limit", type="integer"),
-          Param("offset", type="integer")), (400,)),
+         (Param("state", enum=tuple(CampaignState.__members__)), Param("program"),
+          Param("start_from", description="inclusive, with a UTC offset", format="date-time"),
+          Param("start_to", description="exclusive, with a UTC offset", format="date-time"),
+          Param("limit", type="integer", minimum=1, maximum=500), Param("offset", type="integer", minimum=0,
+                                                                        maximum=10**9)), (400,)),
         ("GET", "/events/{event}", get_event, "Get an event with its rollup", "events", None, Event, 200, (), (404,)),
         ("PATCH", "/events/{event}", modify_event, "Modify a scheduled event", "events", ModifyEvent, Event, 200, (),
          (404, 409)),
         ("POST", "/events/{event}/cancel", cancel_event, "Cancel an event (sends cancel/restore controls if it "
-         "started)", "events", CancelEvent, Event, 200, (), (404, 409)),
+         "started); the body is optional", "events", CancelEvent, Event, 200, (), (404, 409)),
         ("GET", "/events/{event}/dispatches", list_dispatches, "Dispatch records of an event, by device", "events",
-         None, DispatchPage, 200, (Param("state"), Param("after", description="last device of the previous page"),
-                                   Param("limit", type="integer")), (400, 404)),
+         None, DispatchPage, 200, (Param("state", enum=tuple(DispatchState.__members__)),
+                                   Param("after", description="last device of the previous page"),
+                                   Param("limit", type="integer", minimum=1, maximum=1000)), (400, 404)),
         ("GET", "/devices", list_devices, "Devices (read-only), by mRID", "devices", None, DevicePage, 200,
          (Param("kind"), Param("headend"), Param("feeder"), Param("transformer"), Param("substation"),
-          Param("program"), Param("group"), Param("after"), Param("limit", type="integer")), (400,)),
+          Param("program"), Param("group"), Param("after", description="last device of the previous page"),
+          Param("limit", type="integer", minimum=1, maximum=1000)), (400,)),
         ("GET", "/devices/{device}", get_device, "Get a device", "devices", None, Device, 200, (), (404,)),
         ("GET", "/groups", list_groups, "Device and usage point groups (read-only)", "devices", None, GroupList,
          200, (), ()),
@@ -303,4 +307,4 @@ def register(app: web.Application) -> None:
     for method, path, handler, summary, tag, req, resp, status, params, errors in routes:
         app.router.add_route(method, API + path, handler)
         doc.add(API + path, method, summary=summary, tag=tag, request=req, response=resp, status=status,
-                params=params, errors=errors)
+                params=params, errors=errors, request_required=handler is not cancel_event)

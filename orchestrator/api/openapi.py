@@ -29,11 +29,27 @@ PROBLEM_SCHEMA = {
 
 @dataclass(frozen=True)
 class Param:
+    """A query or path parameter, with the constraints its handler enforces (a 400 otherwise)."""
+
     name: str
     where: str = "query"  # query | path
     type: str = "string"
     description: str = ""
     required: bool = False
+    enum: tuple[str, ...] = ()
+    format: str | None = None  # date-time, date
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = None
+    repeated: bool = False  # ?device=a&device=b: an array of values
+
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self.type}
+        for key, value in (("enum", list(self.enum)), ("format", self.format), ("minimum", self.minimum),
+                           ("maximum", self.maximum), ("pattern", self.pattern)):
+            if value is not None and value != []:
+                schema[key] = value
+        return {"type": "array", "items": schema, "minItems": 1} if self.repeated else schema
 
 
 @dataclass
@@ -47,6 +63,8 @@ class _Operation:
     status: int
     params: tuple[Param, ...]
     errors: tuple[int, ...]
+    request_required: bool = True
+    invalid_body: int = 422
 
 
 @dataclass
@@ -57,9 +75,11 @@ class OpenApi:
 
     def add(self, path: str, method: str, *, summary: str, tag: str, request: type[BaseModel] | None = None,
             response: type[BaseModel] | None = None, status: int = 200, params: tuple[Param, ...] = (),
-            errors: tuple[int, ...] = ()) -> None:
+            errors: tuple[int, ...] = (), request_required: bool = True, invalid_body: int = 422) -> None:
+        """``errors``: the problem statuses the handler answers besides those every operation may
+        (503) and those of a request body (``invalid_body``, 413 when over ``max_body_bytes``)."""
         self.operations.append(_Operation(path, method.lower(), summary, tag, request, response, status,
-                                          tuple(params), tuple(errors)))
+                                          tuple(params), tuple(errors), request_required, invalid_body))
 
     def document(self) -> dict[str, Any]:
         models = {m for op in self.operations for m in (op.request, op.response) if m is not None}
@@ -73,21 +93,24 @@ class OpenApi:
                                     "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_')}"
                                     .replace("{", "").replace("}", "")}
             params = [{"name": p.name, "in": p.where, "required": p.required or p.where == "path",
-                       "description": p.description, "schema": {"type": p.type}} for p in op.params]
+                       "description": p.description, "schema": p.schema()} for p in op.params]
             params += [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                        for name in _path_names(op.path) if name not in {p.name for p in op.params}]
             if params:
                 item["parameters"] = params
             if op.request is not None:
-                item["requestBody"] = {"required": True, "content": {"application/json": {
+                item["requestBody"] = {"required": op.request_required, "content": {"application/json": {
                     "schema": refs[(op.request, "validation")]}}}
-            ok: dict[str, Any] = {"description": "OK" if op.status == 200 else "Created"}
+            ok: dict[str, Any] = {"description": _SUCCESS[op.status]}
             if op.response is not None:
                 ok["content"] = {"application/json": {"schema": refs[(op.response, "validation")]}}
             responses: dict[str, Any] = {str(op.status): ok}
-            for code in sorted(set(op.errors) | ({422} if op.request else set())):
+            for code in sorted(set(op.errors) | ({op.invalid_body, 413} if op.request else set()) | {503}):
                 responses[str(code)] = {"description": _ERRORS.get(code, "error"), "content": {
                     "application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}}
+                if code in (429, 503):
+                    responses[str(code)]["headers"] = {"Retry-After": {
+                        "description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
             item["responses"] = responses
             paths.setdefault(op.path, {})[op.method] = item
         return {"openapi": "3.1.0", "info": {"title": self.title, "version": self.version},
@@ -95,8 +118,11 @@ class OpenApi:
                 "paths": paths, "components": {"schemas": schemas}}
 
 
-_ERRORS = {400: "bad request", 404: "not found", 409: "conflict with the resource's state",
-           422: "invalid input or a broken program constraint"}
+_SUCCESS = {200: "OK", 201: "Created", 202: "Accepted"}
+_ERRORS = {400: "bad request", 401: "no or bad credentials", 403: "the caller's role is too low",
+           404: "not found", 409: "conflict with the resource's state", 413: "request body too large",
+           422: "invalid input or a broken program constraint", 429: "rate limit reached",
+           503: "the catalogue database is not reachable; retry after the Retry-After header's seconds"}
 
 
 def _path_names(path: str) -> list[str]:

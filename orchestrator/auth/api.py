@@ -131,9 +131,10 @@ def register(app: web.Application) -> None:
     doc = spec(app)
     routes = [
         ("GET", "/audit", list_audit, "Audit log, newest first (who, when, what, from where)", None, AuditPage, 200,
-         (Param("actor"), Param("entity"), Param("since", description="ISO 8601, inclusive"),
-          Param("until", description="ISO 8601, exclusive"), Param("before_id", type="integer"),
-          Param("limit", type="integer")), (400, 401, 403)),
+         (Param("actor"), Param("entity"), Param("since", description="inclusive, with a UTC offset", format="date-time"),
+          Param("until", description="exclusive, with a UTC offset", format="date-time"),
+          Param("before_id", type="integer", minimum=1, maximum=2**62),
+          Param("limit", type="integer", minimum=1, maximum=1000)), (400, 401, 403)),
         ("GET", "/tokens", list_tokens, "API tokens (admin); secrets are never shown again", None, TokenList, 200,
          (), (401, 403)),
         ("POST", "/tokens", create_token, "Create an API token (admin); the secret is in this answer only",
