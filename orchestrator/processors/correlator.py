@@ -4,7 +4,9 @@ Inputs, all keyed so that a device's records, its events and its deadlines share
 
 - ``dispatch.facts`` (by device): ``sent`` / ``cancel`` from the control index, ``reply_ok`` /
   ``reply_failed`` from the reply splitter;
-- ``ede.inbound`` (by device): EndDeviceEvents — confirmations, opt-outs, failures, outages;
+- ``ede.inbound`` (by device): EndDeviceEvents — confirmations, opt-outs, failures, outages; a
+  head-end batches several devices' events in one message, keyed by its first device: the other
+  devices' events go on to ``dispatch.facts`` as ``event`` facts keyed by their device;
 - ``clock.ticks`` (one per partition): wall time; sweeps the deadline index of that partition.
 
 State (``core.correlation`` for the index): ``<device>|<campaign>`` the record;
@@ -15,8 +17,8 @@ dead-lettered after ``hold_s``); ``p<partition>|due…`` the deadline index;
 
 Outputs: every transition to ``dispatch.updates`` (keyed by campaign), retries as
 EndDeviceControls on ``edc.outbound`` (one message per head-end and campaign per tick, MessageID
-derived from what it carries, so a replayed tick re-sends the very same message), and what
-cannot be matched to ``deadletter`` with the reason.
+derived from what it carries, so a replayed tick re-sends the very same message), other devices'
+events of a batch to ``dispatch.facts``, and what cannot be matched to ``deadletter`` with the reason.
 """
 from __future__ import annotations
 
@@ -223,6 +225,14 @@ class Correlator:
     # ------------------------------------------------------------------ facts
     def _fact(self, fact: dict, state: State, ctx: _Ctx, record: Record | None, until: float | None = None) -> None:
         kind, device, campaign = fact["kind"], fact["device"], fact.get("campaign")
+        if kind == "event":  # another device's event from a head-end batch, now in this device's partition
+            if (record is not None and record.key != device) or not isinstance(fact.get("event"), dict):
+                self._dead_letter(ctx, record, "bad_fact", f"event fact for device {device} keyed {record.key!r} "
+                                  f"or without its event", source_topic=topics.DISPATCH_FACTS, key=device,
+                                  payload=json.dumps(fact))
+                return
+            self._event(fact["event"], state, ctx)
+            return
         at = float(fact.get("at") or 0.0)
         if not campaign:
             self._dead_letter(ctx, record, "bad_fact", f"{kind} fact for device {device} names no campaign",
@@ -346,6 +356,13 @@ class Correlator:
             meaning = self._code_map(payload["device"]).meaning(ev.EndDeviceEventType,
                                                                name=ev.names[0] if ev.names else None)
             payload["meaning"] = meaning.value
+            if record.key is not None and payload["device"] != record.key:
+                # Another device's event in a head-end batch: the message is keyed by its first device,
+                # but this device's record (and its held items, outage, deadlines) lives in its own
+                # partition, on Kafka possibly another worker's. It goes there as a fact keyed by device.
+                ctx.out.append(Record(topics.DISPATCH_FACTS, payload["device"], fastjson.dumps(
+                    {"kind": "event", "device": payload["device"], "event": payload})))
+                continue
             self._event(payload, state, ctx, meaning=meaning)
 
     def _event(self, ev: dict, state: State, ctx: _Ctx, until: float | None = None,
@@ -607,7 +624,7 @@ def make_correlator(topology: TopologyView | None, programs: dict[str, Program],
     return Processor(
         name=NAME,
         inputs=(topics.DISPATCH_FACTS, topics.EDE_INBOUND, topics.CLOCK_TICKS),
-        outputs=(topics.DISPATCH_UPDATES, topics.EDC_OUTBOUND, topics.DEADLETTER),
+        outputs=(topics.DISPATCH_UPDATES, topics.EDC_OUTBOUND, topics.DEADLETTER, topics.DISPATCH_FACTS),
         process=correlator.process,
         description="correlate replies and EndDeviceEvents with dispatch records; deadlines, retries, outages",
     )
