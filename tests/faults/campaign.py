@@ -254,8 +254,11 @@ class KafkaCampaign:
         changelog = changelog_topic(self.app_id, SimpleNamespace(name=correlator.NAME))
         entries = await consume(self.bootstrap, [changelog], until=0, timeout=20, settle=1.0)
         state = fold_changelog([(k, v) for _, k, v, _ in entries])
-        return Counter(v["state"] for k, v in state.items()
-                       if isinstance(v, dict) and "state" in v and k.endswith(f"|{self.event_id}"))
+        counts = Counter(v["state"] for k, v in state.items()
+                         if isinstance(v, dict) and "state" in v and k.endswith(f"|{self.event_id}"))
+        counts["held (events waiting for their record)"] = sum(len(v) for k, v in state.items()
+                                                               if k.endswith("|held") and v)
+        return counts
 
     async def dead_letters(self) -> list[dict]:
         async with self.http.get(f"{self.url}/api/v1/deadletters") as r:
