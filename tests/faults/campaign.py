@@ -28,6 +28,9 @@ from types import SimpleNamespace
 
 import aiohttp
 import yaml
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+from aiokafka.errors import GroupCoordinatorNotAvailableError
 
 from orchestrator import topics
 from orchestrator.demo import shipped_programs_dir, write_demo_programs
@@ -53,7 +56,7 @@ HEADEND = "hes-sim"
 NOT_ENROLLED_EVERY = 25  # every 25th controllable device left out of the program: SKIPPED_INELIGIBLE
 GHOSTS = 7  # thermostats in the topology the head-end does not know: REJECTED
 MESSAGE_SIZE = 40  # devices per EndDeviceControls message: many messages, several per ramp step
-RAMP_STEPS = 5  # the dispatch is spread over ramp steps one second apart
+RAMP_STEPS = 5  # the dispatch is spread over ramp steps two seconds apart: faults hit it mid-way
 
 
 class RecordingHeadEnd(HeadEndSimulator):
@@ -114,7 +117,7 @@ def write_programs(directory: Path, devices: int) -> Path:
     target = write_demo_programs(shipped_programs_dir(), directory)
     path = target / f"{PROGRAM}.yaml"
     program = yaml.safe_load(path.read_text())
-    program["ramp"] = {"step_devices": -(-devices // RAMP_STEPS), "step_interval_s": 1}
+    program["ramp"] = {"step_devices": -(-devices // RAMP_STEPS), "step_interval_s": 2}
     program["acknowledgement"] = {"reply_timeout_s": 900, "confirmation_timeout_s": 1800, "retries": 1,
                                   "backoff_s": 60, "backoff_factor": 2}
     path.write_text(yaml.safe_dump(program, sort_keys=False))
@@ -181,6 +184,7 @@ class KafkaCampaign:
 
     # ------------------------------------------------------------------ workers
     def start_worker(self) -> subprocess.Popen:
+        """``orchestrator worker`` number n, member ``worker-n`` of the group (faust's BROKER_CLIENT_ID)."""
         n = len(self.workers)
         directory = self.directory / f"worker-{n}"
         directory.mkdir(parents=True, exist_ok=True)
@@ -188,10 +192,24 @@ class KafkaCampaign:
         proc = subprocess.Popen(
             [sys.executable, "-m", "orchestrator.cli", "worker", "--kafka-bootstrap", self.bootstrap, "--app-id",
              self.app_id, "--database-url", self.database_url, "--data-dir", str(directory)],
-            stdout=log, stderr=subprocess.STDOUT, env=self.worker_env, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, env={**self.worker_env, "BROKER_CLIENT_ID": f"worker-{n}"},
+            start_new_session=True)
         log.close()
         self.workers.append(proc)
         return proc
+
+    async def until_group(self, members: list[str], timeout: float = 90) -> None:
+        """Wait until exactly ``members`` hold the group's partitions (the workers consume)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if sorted(await assignments(self.bootstrap, self.app_id)) == sorted(members):
+                    return
+            except GroupCoordinatorNotAvailableError:  # no member has joined yet
+                pass
+            assert all(p.poll() is None for p in self.workers), self.worker_logs()
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"the group never settled with {members}\n{self.worker_logs()}")
 
     def kill_worker(self, n: int) -> None:
         os.killpg(self.workers[n].pid, signal.SIGKILL)
@@ -227,9 +245,6 @@ class KafkaCampaign:
             assert r.status == 200, await r.text()
             return Counter({k: v for k, v in (await r.json())["rollup"].items() if v})
 
-    def past_pending(self, rollup: Counter) -> int:
-        return sum(n for s, n in rollup.items() if s not in ("PENDING", "SKIPPED_INELIGIBLE"))
-
     def answered(self, rollup: Counter) -> int:
         """Devices the workers have moved on from SENT (a reply or a confirmation came back)."""
         return sum(rollup[s] for s in ("ACCEPTED", "CONFIRMED", "REJECTED"))
@@ -263,3 +278,21 @@ class KafkaCampaign:
     async def dead_letters(self) -> list[dict]:
         async with self.http.get(f"{self.url}/api/v1/deadletters") as r:
             return await r.json()
+
+
+async def assignments(bootstrap: str, group: str) -> dict[str, set[tuple[str, int]]]:
+    """Member client id -> the (topic, partition)s it holds, from the group coordinator."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        [response] = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    held: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for described in response.groups:
+        for member in described[5]:
+            client_id, raw = member[1], member[-1]
+            if raw:
+                for topic, partitions in ConsumerProtocolMemberAssignment.decode(raw).assignment:
+                    held[client_id].update((topic, p) for p in partitions)
+    return dict(held)

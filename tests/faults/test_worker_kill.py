@@ -5,55 +5,17 @@ its partitions and rebuilds their state from the changelogs, and every device's 
 reaches its end state. Redelivered controls keep their MessageID."""
 from __future__ import annotations
 
-import asyncio
 import time
-from collections import defaultdict
 from contextlib import AsyncExitStack
 
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
-from aiokafka.errors import GroupCoordinatorNotAvailableError
 
 from orchestrator import topics
-from tests.faults.campaign import KafkaCampaign, plan
+from tests.faults.campaign import KafkaCampaign, assignments, plan
 
 # faust reads its own settings from these variables: the broker drops a silent member after 6 s
 # (its smallest allowed session, group.min.session.timeout.ms) instead of faust's 60 s default.
 FAST_TAKEOVER = {"BROKER_SESSION_TIMEOUT": "6", "BROKER_HEARTBEAT_INTERVAL": "1"}
-
-
-async def assignments(bootstrap: str, group: str) -> dict[str, set[tuple[str, int]]]:
-    """Client id -> (topic, partition) it holds, from the group coordinator."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        [response] = await admin.describe_consumer_groups([group])
-    finally:
-        await admin.close()
-    held: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for described in response.groups:
-        for member in described[5]:
-            client_id, raw = member[1], member[-1]
-            if not raw:
-                continue
-            for topic, partitions in ConsumerProtocolMemberAssignment.decode(raw).assignment:
-                held[client_id].update((topic, p) for p in partitions)
-    return dict(held)
-
-
-async def until_both_hold_partitions(bootstrap: str, system: KafkaCampaign, timeout: float = 90) -> None:
-    """The campaign starts once the group has settled with both workers in it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if sorted(await assignments(bootstrap, system.app_id)) == ["worker-0", "worker-1"]:
-                return
-        except GroupCoordinatorNotAvailableError:  # no member has joined yet
-            pass
-        assert all(p.poll() is None for p in system.workers), system.worker_logs()
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"the two workers did not both join the group\n{system.worker_logs()}")
 
 
 async def partition_of_controls(bootstrap: str, topic: str) -> int:
@@ -71,10 +33,9 @@ async def run(bootstrap: str, postgres_url: str, tmp_path, meters: int) -> dict:
     async with AsyncExitStack() as stack:
         system = KafkaCampaign(bootstrap, postgres_url, tmp_path, expected, worker_env=FAST_TAKEOVER)
         await system.start(stack)
-        for n in range(2):
-            system.worker_env["BROKER_CLIENT_ID"] = f"worker-{n}"  # names the member in the group
+        for _ in range(2):
             system.start_worker()
-        await until_both_hold_partitions(bootstrap, system)
+        await system.until_group(["worker-0", "worker-1"])
         await system.create_event()
         at_kill = await system.wait_for(lambda r: system.answered(r) >= 0.4 * expected.dispatched, 90,
                                         "40% of the devices answered")
