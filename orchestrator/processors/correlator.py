@@ -27,6 +27,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from orchestrator import fastjson, topics
 from orchestrator.core import correlation as rules
@@ -68,8 +69,7 @@ def _metric(metric, *labels: str):
     return child
 
 
-@dataclass(frozen=True, slots=True)
-class _View:
+class _View(NamedTuple):  # a tuple: built once per event, faster than a frozen dataclass
     """What ``core.dispatch.is_stale`` reads of a record."""
 
     state: DispatchState
@@ -79,8 +79,7 @@ class _View:
     campaign: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Event:
+class _Event(NamedTuple):
     """What ``core.dispatch.is_stale`` reads of an event."""
 
     kind: K
