@@ -104,6 +104,9 @@ def pytest_collection_modifyitems(config, items):
                                 ("browser", "browser")):
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
+        # A long variant runs many times the bounded cases: the default 300 s per test is too short.
+        if config.getoption("--long") and "long_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(3600))
 
 
 @pytest.fixture

@@ -77,6 +77,10 @@ async def test_constraint_violations_come_back_as_problem_json_with_each_text(ap
         "program": "water-heater-shed", "targets": ["feeder:F12"], "start": "2026-07-01T10:00:00",
         "duration_minutes": 60})
     assert status == 422 and body["detail"] == "start: Input should have timezone info"
+    status, _, body = await _post(http, "/api/v1/events", {  # ends after year 9999: bad input, not a crash
+        "program": "water-heater-shed", "targets": ["feeder:F12"], "start": "9999-12-31T23:00:00+00:00",
+        "duration_minutes": 120})
+    assert status == 422 and "end of the calendar" in body["detail"]
     async with http.post("/api/v1/events", data=b"{not json") as r:
         assert r.status == 422 and (await r.json())["title"] == "Invalid request body"
 

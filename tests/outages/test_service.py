@@ -69,6 +69,8 @@ async def test_meter_outage_reaches_the_oms_and_is_visible_over_rest_and_cli(tmp
                         assert r.status == 400 and r.content_type == "application/problem+json", bad
                 async with http.post(f"{running.url}/api/v1/oms/deliveries/replay", json={"ids": ["x"]}) as r:
                     assert r.status == 400 and "ids" in (await r.json())["detail"]
+                async with http.post(f"{running.url}/api/v1/oms/deliveries/replay", json={"ids": [2**70]}) as r:
+                    assert r.status == 200 and await r.json() == {"replayed": 0}  # no such row, not a crash
                 async with http.post(f"{running.url}/api/v1/oms/deliveries/replay", data=b"[1, 2") as r:
                     problem = await r.json()
                     assert r.status == 400 and "JSON" in problem["detail"]

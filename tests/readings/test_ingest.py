@@ -115,6 +115,8 @@ async def test_service_sinks_rest_and_metrics(tmp_path):
             assert "no eligible day" in body["unmeasured"]["NOPE"]
             async with http.post(f"{running.url}/api/v1/reduction", json={**params, "method": "best-guess"}) as r:
                 assert r.status == 400 and "unknown method" in (await r.json())["detail"]
+            async with http.post(f"{running.url}/api/v1/reduction", json={**params, "method": ["x"]}) as r:
+                assert r.status == 400 and (await r.json())["detail"].startswith("method:")  # a wrong type too
             async with http.get(f"{running.url}/api/v1/devices/M1/readings", params={"start": "yesterday"}) as r:
                 assert r.status == 400 and r.content_type == "application/problem+json"
             async with http.get(f"{running.url}/api/v1/masterdata/messages", params={"result": "FAILED"}) as r:
