@@ -39,7 +39,6 @@ if str(ROOT) not in sys.path:
 from orchestrator import topics  # noqa: E402
 from orchestrator.core import correlation as rules  # noqa: E402
 from orchestrator.iec import EndDeviceEvent, build_end_device_events, parse_end_device_events  # noqa: E402
-from orchestrator.processors.base import Record  # noqa: E402
 
 CAMPAIGN = "bench"
 PROGRAM = "ac-cycling"

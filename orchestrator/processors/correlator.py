@@ -26,7 +26,6 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
 
 from orchestrator import fastjson, topics

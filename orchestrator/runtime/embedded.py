@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestrator import fastjson, topics
+from orchestrator import fastjson
 from orchestrator.logs import bound_contextvars, get_logger, reset_fields, set_fields
-from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED, PROCESSOR_LAG
-from orchestrator.runtime.observability import count_iec_messages, record_log_fields
-from orchestrator.processors.base import DeadLetter, Processor, Record, Sink, SinkFn
+from orchestrator.metrics import MESSAGES_CONSUMED, MESSAGES_PRODUCED, PROCESSOR_LAG
+from orchestrator.runtime.observability import count_iec_messages, processor_failure, record_log_fields
+from orchestrator.processors.base import Processor, Record, Sink, SinkFn
 
 log = get_logger(__name__)
 
@@ -270,13 +270,7 @@ class EmbeddedRuntime:
             try:
                 outputs.extend(await c.processor.process(record, c.state))
             except Exception as exc:  # one bad record must not stop the others: dead-letter it
-                log.warning("processor failed on a record", processor=c.name, topic=record.topic,
-                            key=record.key, error=repr(exc))
-                DEAD_LETTERS.labels(source_topic=record.topic, reason="processor_error").inc()
-                outputs.append(DeadLetter(source_topic=record.topic, reason=f"{type(exc).__name__}: {exc}",
-                                          key=record.key, processor=c.name,
-                                          payload=record.value.decode("utf-8", "replace")[:65536])
-                               .to_record(topics.DEADLETTER))
+                outputs.append(processor_failure(c.name, record, exc))
             finally:
                 reset_fields(token)
         return outputs

@@ -19,9 +19,9 @@ import faust
 
 from orchestrator import fastjson, topics
 from orchestrator.logs import bound_contextvars, get_logger, reset_fields, set_fields
-from orchestrator.metrics import DEAD_LETTERS, MESSAGES_CONSUMED, MESSAGES_PRODUCED
-from orchestrator.runtime.observability import ConsumerLag, count_iec_messages, record_log_fields
-from orchestrator.processors.base import DeadLetter, Processor, Record, Sink
+from orchestrator.metrics import MESSAGES_CONSUMED, MESSAGES_PRODUCED
+from orchestrator.runtime.observability import ConsumerLag, count_iec_messages, processor_failure, record_log_fields
+from orchestrator.processors.base import Processor, Record, Sink
 from orchestrator.settings import Settings
 
 log = get_logger(__name__)
@@ -243,13 +243,7 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
                 try:
                     outputs.extend(await processor.process(record, state))
                 except Exception as exc:  # one bad record must not stop the partition: dead-letter it
-                    log.warning("processor failed on a record", processor=processor.name, topic=record.topic,
-                                key=record.key, error=repr(exc))
-                    DEAD_LETTERS.labels(source_topic=record.topic, reason="processor_error").inc()
-                    outputs.append(DeadLetter(source_topic=record.topic, reason=f"{type(exc).__name__}: {exc}",
-                                              key=record.key, processor=processor.name,
-                                              payload=record.value.decode("utf-8", "replace")[:65536])
-                                   .to_record(topics.DEADLETTER))
+                    outputs.append(processor_failure(processor.name, record, exc))
                 finally:
                     reset_fields(token)
             for topic, n in consumed.items():

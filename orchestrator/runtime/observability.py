@@ -17,8 +17,8 @@ from typing import Any
 
 from orchestrator import topics
 from orchestrator.logs import get_logger
-from orchestrator.metrics import IEC_MESSAGES, PROCESSOR_LAG, render_latest
-from orchestrator.processors.base import Record
+from orchestrator.metrics import DEAD_LETTERS, IEC_MESSAGES, PROCESSOR_LAG, render_latest
+from orchestrator.processors.base import DeadLetter, Record
 
 log = get_logger(__name__)
 
@@ -29,6 +29,17 @@ _HEADER_FIELDS: tuple[tuple[str, str], ...] = (
     ("correlation_id", "correlation_id"), ("iec.correlation_id", "correlation_id"),
     ("devices", "device_count"), ("iec.headend", "headend"),
 )
+
+
+def processor_failure(processor: str, record: Record, exc: Exception) -> Record:
+    """The dead letter of a record its processor raised on (logged and counted): one bad record
+    must not stop the records after it, on either runtime."""
+    log.warning("processor failed on a record", processor=processor, topic=record.topic, key=record.key,
+                error=repr(exc))
+    DEAD_LETTERS.labels(source_topic=record.topic, reason="processor_error").inc()
+    return DeadLetter(source_topic=record.topic, reason=f"{type(exc).__name__}: {exc}", key=record.key,
+                      processor=processor, payload=record.value.decode("utf-8", "replace")[:65536]
+                      ).to_record(topics.DEADLETTER)
 
 
 def record_log_fields(record: Record, consumer: str) -> dict[str, Any]:
