@@ -4,7 +4,7 @@ A bad parameter is a 400 that ``problems.problem_middleware`` turns into problem
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -34,6 +34,10 @@ def query_datetime(request: web.Request, name: str) -> datetime | None:
         raise web.HTTPBadRequest(text=f"{name} must be an ISO 8601 date-time") from None
     if value.tzinfo is None:
         raise web.HTTPBadRequest(text=f"{name} needs a UTC offset")
+    try:  # the store compares in UTC: 0001-01-01T00:00+01:00 is before year 1 there
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        raise web.HTTPBadRequest(text=f"{name} is out of range in UTC") from None
     return value
 
 

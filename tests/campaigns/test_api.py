@@ -127,6 +127,8 @@ async def test_modify_then_cancel_before_the_start_sends_nothing(api):
     assert page["total"] == 1 and page["items"][0]["id"] == ev["id"]
     async with http.get("/api/v1/events", params={"state": "BOGUS"}) as r:
         assert r.status == 400 and (await r.json())["detail"].startswith("state must be one of DRAFT, SCHEDULED")
+    async with http.get("/api/v1/events", params={"start_from": "0001-01-01T00:00:00+08:36"}) as r:
+        assert r.status == 400 and (await r.json())["detail"] == "start_from is out of range in UTC"
     audit = await running.context.events.store.audit_log(ev["id"])
     assert [a["action"] for a in audit] == ["create", "modify", "cancel"]
 
