@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     oms_backoff_max_s: float = Field(300.0, gt=0, description="longest retry delay")
     oms_timeout_s: float = Field(10.0, gt=0, description="HTTP timeout of one delivery attempt")
     oms_concurrency: int = Field(8, ge=1, description="OMS requests in flight (different outages; one outage in order)")
+    oms_lease_s: float = Field(60.0, gt=0, description="a notification being sent is not sent again by another sender, or after a crash, before this")
     auth_required: bool = Field(True, description="require a token (API) or login (console); false only for a lab")
     session_secret: SecretStr | None = Field(None, description="signs console session cookies; default: generated into data_dir/session.key")
     session_max_age_s: int = Field(8 * 3600, ge=60, description="console session lifetime")

@@ -7,7 +7,9 @@ Retries are data (the row's ``attempts`` and ``next_attempt_at``), so they survi
 Every request carries ``Idempotency-Key`` (outage id and version), so an OMS that saw a
 request whose answer was lost can drop the repeat. Different outages are sent in parallel (up
 to ``concurrency`` requests); an outage's own notifications go out in order: a row waits while
-an older row of the same outage and target is still pending.
+an older row of the same outage and target is still pending. A sender leases the rows it
+claims for ``lease_s`` (``oms_lease_s``): rows a crashed sender had claimed go out again once
+their lease has run out.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ class OmsDeliverer:
 
     def __init__(self, store: OutageStore, url: str, *, max_attempts: int = 8, backoff_base_s: float = 1.0,
                  backoff_max_s: float = 300.0, timeout_s: float = 10.0, poll_s: float = 0.2, batch: int = 200,
-                 concurrency: int = 8):
+                 concurrency: int = 8, lease_s: float = 60.0):
         self.store = store
         self.url = url
         self.max_attempts = max_attempts
@@ -46,6 +48,7 @@ class OmsDeliverer:
         self.poll_s = poll_s
         self.batch = batch
         self.concurrency = concurrency
+        self.lease_s = lease_s  # a row claimed by a sender that died is sent again after this
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task | None = None
 
@@ -86,7 +89,7 @@ class OmsDeliverer:
         """Attempt every due delivery once; the number attempted."""
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
-        due = await self.store.claim_due(limit=self.batch)
+        due = await self.store.claim_due(limit=self.batch, lease_s=self.lease_s)
         # Outages in parallel (up to ``concurrency`` requests), each outage's notifications in order.
         groups: dict[tuple[str, str], list[Delivery]] = {}
         for delivery in due:

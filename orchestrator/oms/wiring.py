@@ -63,5 +63,6 @@ async def wire_outages(settings: Settings, engine: AsyncEngine) -> OutageWiring:
     if settings.oms_webhook_url:
         deliverer = OmsDeliverer(store, settings.oms_webhook_url, max_attempts=settings.oms_max_attempts,
                                  backoff_base_s=settings.oms_backoff_base_s, backoff_max_s=settings.oms_backoff_max_s,
-                                 timeout_s=settings.oms_timeout_s, concurrency=settings.oms_concurrency)
+                                 timeout_s=settings.oms_timeout_s, concurrency=settings.oms_concurrency,
+                                 lease_s=settings.oms_lease_s)
     return OutageWiring(settings, store, topology, deliverer)
