@@ -46,7 +46,8 @@ def _broken(el: etree._Element) -> list[etree._Element]:
                 elif change == "tail":
                     node.tail = "junk"
                 else:
-                    etree.SubElement(node, node.tag.rsplit("}", 1)[0] + "}Extra" if node.tag.startswith("{") else "Extra")
+                    ns = node.tag.rsplit("}", 1)[0] + "}" if node.tag.startswith("{") else ""
+                    etree.SubElement(node, f"{ns}Extra")
                 out.append(m)
     return out
 
@@ -71,8 +72,8 @@ def test_our_own_messages_take_the_in_place_path():
     from orchestrator.iec.codec import envelope_namespace, message_kind
     from orchestrator.iec.namespaces import ENVELOPE_PROFILES
 
-    data = build_end_device_events([EndDeviceEvent(datetime(2026, 7, 1, tzinfo=timezone.utc), "3.26.0.85", endDeviceMRID="m-1")],
-                                   message_id="m", source="hes")
+    event = EndDeviceEvent(datetime(2026, 7, 1, tzinfo=timezone.utc), "3.26.0.85", endDeviceMRID="m-1")
+    data = build_end_device_events([event], message_id="m", source="hes")
     el = parse_xml(data)
     env_ns = envelope_namespace(el)
     assert validation._in_place_schema(el, env_ns, ENVELOPE_PROFILES[env_ns], message_kind(el)) is not None
