@@ -252,7 +252,7 @@ def kafka(n: int, bootstrap: str | None, workers: int = 1) -> dict:
                              ((device(i).encode(), event_message(i), None) for i in range(n))))
         ceiling_rate = asyncio.run(_kafka_ceiling(bootstrap, prefix + topics.EDE_INBOUND, n))
         floor_rate = _runtime_floor(bootstrap, prefix, n)
-        env = dict(os.environ, ORCHESTRATOR_LOG_LEVEL="warning", ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix,
+        env = dict(os.environ, ORCHESTRATOR_LOG_LEVEL=os.environ.get("BENCH_WORKER_LOG_LEVEL", "warning"), ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix,
                    ORCHESTRATOR_CORRELATION_TICK_S="0", ORCHESTRATOR_PROGRAMS_DIR=str(ROOT / "programs"),
                    ORCHESTRATOR_WORKER_METRICS_PORT="0")
         procs = []
@@ -264,8 +264,12 @@ def kafka(n: int, bootstrap: str | None, workers: int = 1) -> dict:
                  "--data-dir", str(work / f"w{w}")], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
                 start_new_session=True))
         try:
-            rate, steady = asyncio.run(_kafka_updates_rate(bootstrap, prefix + topics.DISPATCH_UPDATES, n, procs,
-                                                           timeout=600 + n / 200))
+            try:
+                rate, steady = asyncio.run(_kafka_updates_rate(bootstrap, prefix + topics.DISPATCH_UPDATES, n,
+                                                               procs, timeout=600 + n / 200))
+            except RuntimeError as exc:
+                codes = [p.poll() for p in procs]
+                raise RuntimeError(f"{exc}; worker exit codes {codes}, logs in {work}") from None
         finally:
             for proc in procs:
                 proc.terminate()

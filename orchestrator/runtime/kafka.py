@@ -209,55 +209,70 @@ def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, w
 
 
 def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicNames,
-               lag: ConsumerLag | None = None, batch: int = 1000, within_s: float = 0.05) -> None:
+               lag: ConsumerLag | None = None, batch: int = 1000) -> None:
     # Keys and values are JSON in the changelog (faust's default for tables).
     table = app.Table(state_table_name(processor), partitions=app.conf.topic_partitions)
     source = app.topic(*(names.real(t) for t in processor.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
-    declared: list[str] = []  # the changelog's name, once the output topics are declared
+    declared: list[str] = []  # the changelog topic's name, known once the app runs
 
     async def send(topic: str, key: bytes | None, value: bytes | None, partition: int | None = None,
                    headers=None):
         return await app.producer.send(topic, key, value, partition=partition, timestamp=None, headers=headers)
 
+    @app.task
+    async def declare_outputs() -> None:
+        # Sends go straight to the producer, which creates no topic: declared at start, not from inside
+        # the stream (a topic created there made faust pause the stream and skip records it had fetched).
+        for name in processor.outputs:
+            await out_topic(name).maybe_declare()
+
+    async def flush(state: BatchState, outputs: list[Record]) -> None:
+        """Send the batch's state changes and outputs together and wait until the broker has them."""
+        pending = await state.flush(send, declared[0])
+        for out in outputs:
+            pending.append(await send(names.real(out.topic), out.key.encode() if out.key is not None else None,
+                                      out.value, headers=[(k, v.encode()) for k, v in out.headers] or None))
+        await asyncio.gather(*pending)
+        for topic, n in Counter(out.topic for out in outputs).items():
+            MESSAGES_PRODUCED.labels(topic=topic, runtime="kafka").inc(n)
+        count_iec_messages(outputs)
+
     async def agent(stream):
-        # A batch at a time: records are processed in order, then the state changes and the outputs of
-        # the whole batch are sent together and awaited; only then does faust ack the batch's offsets.
-        async for events in stream.take_events(batch, within=within_s):
-            if not declared:  # sends below go straight to the producer, which creates no topic
-                for name in processor.outputs:
-                    await out_topic(name).maybe_declare()
+        # Records are processed one by one as faust hands them over, and collected into a batch that is
+        # flushed (state changes and outputs sent and acknowledged by the broker) once it is full or
+        # nothing else is waiting; only then are its records acked, so faust commits no offset whose
+        # effects could still be lost. (Stream.take_events was not used: it can hold the last records
+        # of a burst back indefinitely.)
+        stream = stream.noack()
+        state, outputs, events = None, [], []
+        async for event in stream.events():
+            if not declared:
                 declared.append(table.changelog_topic.get_topic_name())
-            state = BatchState(table.data)
-            outputs: list[Record] = []
-            consumed: Counter[str] = Counter()
-            for event in events:
-                message = event.message
-                key = event.key.decode() if isinstance(event.key, bytes) else event.key
-                headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or ()))
-                record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
-                                partition=message.partition)
-                consumed[record.topic] += 1
-                state.partition = message.partition
-                token = set_fields(lambda: record_log_fields(record, processor.name))
-                try:
-                    outputs.extend(await processor.process(record, state))
-                except Exception as exc:  # one bad record must not stop the partition: dead-letter it
-                    outputs.append(processor_failure(processor.name, record, exc))
-                finally:
-                    reset_fields(token)
-            for topic, n in consumed.items():
-                MESSAGES_CONSUMED.labels(topic=topic, consumer=processor.name, runtime="kafka").inc(n)
-            if lag is not None and events:
-                _observe_lag(app, lag, processor.name, events[-1].message)
-            pending = await state.flush(send, declared[0])
-            for out in outputs:
-                pending.append(await send(names.real(out.topic), out.key.encode() if out.key is not None else None,
-                                          out.value, headers=[(k, v.encode()) for k, v in out.headers] or None))
-            await asyncio.gather(*pending)
-            for topic, n in Counter(out.topic for out in outputs).items():
-                MESSAGES_PRODUCED.labels(topic=topic, runtime="kafka").inc(n)
-            count_iec_messages(outputs)
+            if state is None:
+                state = BatchState(table.data)
+            message = event.message
+            key = event.key.decode() if isinstance(event.key, bytes) else event.key
+            headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or ()))
+            record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
+                            partition=message.partition)
+            MESSAGES_CONSUMED.labels(topic=record.topic, consumer=processor.name, runtime="kafka").inc()
+            state.partition = message.partition
+            token = set_fields(lambda: record_log_fields(record, processor.name))
+            try:
+                outputs.extend(await processor.process(record, state))
+            except Exception as exc:  # one bad record must not stop the partition: dead-letter it
+                outputs.append(processor_failure(processor.name, record, exc))
+            finally:
+                reset_fields(token)
+            events.append(event)
+            if len(events) >= batch or stream.channel.empty():
+                if lag is not None:
+                    _observe_lag(app, lag, processor.name, message)
+                await flush(state, outputs)
+                for done in events:
+                    await stream.ack(done)
+                state, outputs, events = None, [], []
 
     app.agent(source, name=processor.name)(agent)
 
