@@ -228,12 +228,17 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
             await out_topic(name).maybe_declare()
 
     async def flush(state: BatchState, outputs: list[Record]) -> None:
-        """Send the batch's state changes and outputs together and wait until the broker has them."""
-        pending = await state.flush(send, declared[0])
+        """Send the batch's outputs, then its state changes, and wait until the broker has them.
+
+        Outputs first: a worker killed in between leaves the state as it was, so the records are
+        processed again and their outputs sent again (consumers dedupe). The other way round, the
+        new state would make the records stale on reprocessing and their outputs would be lost."""
+        pending = []
         for out in outputs:
             pending.append(await send(names.real(out.topic), out.key.encode() if out.key is not None else None,
                                       out.value, headers=[(k, v.encode()) for k, v in out.headers] or None))
         await asyncio.gather(*pending)
+        await asyncio.gather(*await state.flush(send, declared[0]))
         for topic, n in Counter(out.topic for out in outputs).items():
             MESSAGES_PRODUCED.labels(topic=topic, runtime="kafka").inc(n)
         count_iec_messages(outputs)
