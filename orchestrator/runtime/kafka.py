@@ -36,7 +36,7 @@ class BatchState(MutableMapping[str, Any]):
     Reads see the batch's own writes. Writes are kept until ``flush``, which sends each changed key
     once to the table's changelog, in the partition of the record that wrote it, and applies it to
     the store. (Assigning through faust's Table sends one changelog record per assignment, through a
-    one-message-at-a-time buffer, in the partition of faust's current event: the last of the batch.)
+    one-message-at-a-time buffer, before the batch's outputs: see ``flush`` in ``_add_agent``.)
     """
 
     def __init__(self, store: Any):
