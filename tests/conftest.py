@@ -144,9 +144,9 @@ async def browser():
 
 
 def pytest_addoption(parser):
-    # Fuzz, schema and load tests run a bounded number of cases; --long runs many more.
+    # Fault, fuzz, schema and load tests run a bounded size; --long runs the larger variants.
     parser.addoption("--long", action="store_true", default=False,
-                     help="run the long variants of the fuzz, schema and load tests")
+                     help="run the long variants of the fault, fuzz, schema and load tests")
 
 
 @pytest.fixture(scope="session")
