@@ -266,7 +266,7 @@ def kafka(n: int, bootstrap: str | None, workers: int = 1) -> dict:
         try:
             try:
                 rate, steady = asyncio.run(_kafka_updates_rate(bootstrap, prefix + topics.DISPATCH_UPDATES, n,
-                                                               procs, timeout=600 + n / 200))
+                                                               procs, timeout=120 + n / 200))
             except RuntimeError as exc:
                 codes = [p.poll() for p in procs]
                 raise RuntimeError(f"{exc}; worker exit codes {codes}, logs in {work}") from None
