@@ -214,7 +214,7 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
     table = app.Table(state_table_name(processor), partitions=app.conf.topic_partitions)
     source = app.topic(*(names.real(t) for t in processor.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
-    declared: list[str] = []  # the changelog topic's name, known once the app runs
+    changelog = changelog_topic(app.conf.id, processor)
 
     async def send(topic: str, key: bytes | None, value: bytes | None, partition: int | None = None,
                    headers=None):
@@ -222,8 +222,7 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
 
     @app.task
     async def declare_outputs() -> None:
-        # Sends go straight to the producer, which creates no topic: declared at start, not from inside
-        # the stream (a topic created there made faust pause the stream and skip records it had fetched).
+        # Sends go straight to the producer, which creates no topic: the outputs are declared at start.
         for name in processor.outputs:
             await out_topic(name).maybe_declare()
 
@@ -238,7 +237,7 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
             pending.append(await send(names.real(out.topic), out.key.encode() if out.key is not None else None,
                                       out.value, headers=[(k, v.encode()) for k, v in out.headers] or None))
         await asyncio.gather(*pending)
-        await asyncio.gather(*await state.flush(send, declared[0]))
+        await asyncio.gather(*await state.flush(send, changelog))
         for topic, n in Counter(out.topic for out in outputs).items():
             MESSAGES_PRODUCED.labels(topic=topic, runtime="kafka").inc(n)
         count_iec_messages(outputs)
@@ -252,8 +251,6 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
         stream = stream.noack()
         state, outputs, events = None, [], []
         async for event in stream.events():
-            if not declared:
-                declared.append(table.changelog_topic.get_topic_name())
             if state is None:
                 state = BatchState(table.data)
             message = event.message
