@@ -20,6 +20,7 @@ import faust
 from orchestrator import fastjson, topics
 from orchestrator.logs import bound_contextvars, get_logger, reset_fields, set_fields
 from orchestrator.metrics import MESSAGES_CONSUMED, MESSAGES_PRODUCED
+from orchestrator.runtime.faust_recovery import SafeTableManager
 from orchestrator.runtime.observability import ConsumerLag, count_iec_messages, processor_failure, record_log_fields
 from orchestrator.processors.base import Processor, Record, Sink
 from orchestrator.settings import Settings
@@ -127,6 +128,7 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
         producer_max_batch_size=512 * 1024,
         broker_commit_every=10_000,  # and at least every broker_commit_interval
         broker_commit_interval=1.0,
+        TableManager=SafeTableManager,
     )
     names = TopicNames(settings.kafka_topic_prefix)
     out_topics: dict[str, faust.TopicT] = {}
@@ -198,8 +200,9 @@ def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, w
                               value=e.value) for e in events]
             for r in records:
                 MESSAGES_CONSUMED.labels(topic=r.topic, consumer=sink.name, runtime="kafka").inc()
-            if lag is not None and events:
-                _observe_lag(app, lag, sink.name, events[-1].message)
+            if lag is not None:  # every partition in the batch, at its last record
+                for last in {e.message.tp: e.message for e in events}.values():
+                    _observe_lag(app, lag, sink.name, last)
             # Offsets are committed after the agent returns from the batch, so a failing write is
             # retried by redelivery rather than skipped.
             with bound_contextvars(consumer=sink.name, batch_size=len(records)):
@@ -269,8 +272,9 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
                 reset_fields(token)
             events.append(event)
             if len(events) >= batch or stream.channel.empty():
-                if lag is not None:
-                    _observe_lag(app, lag, processor.name, message)
+                if lag is not None:  # every partition in the batch, at its last record
+                    for last in {e.message.tp: e.message for e in events}.values():
+                        _observe_lag(app, lag, processor.name, last)
                 await flush(state, outputs)
                 for done in events:
                     await stream.ack(done)

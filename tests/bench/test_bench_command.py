@@ -35,12 +35,6 @@ def test_every_benchmark_runs_quick(tmp_path, name):
         assert row["p99_ms"] >= row["p50_ms"] >= 0
 
 
-# Known problem, not a flaky test: a Kafka worker that starts with a backlog sometimes leaves ~30
-# records per partition unprocessed until it restarts (docs/performance.md, "Open problem on
-# Kafka"); the benchmark then waits for updates that do not come. Not strict: it passes when the
-# problem does not show, and its output says XFAIL with this reason when it does.
-@pytest.mark.xfail(reason="a worker starting with a backlog can leave records unprocessed until it restarts",
-                   strict=False)
 def test_correlate_kafka_runs_quick_on_the_session_broker(tmp_path, kafka_bootstrap):
     _quick(tmp_path, "correlate_kafka", "--kafka-bootstrap", kafka_bootstrap)
 
