@@ -248,8 +248,13 @@ def start_kafka(directory: Path, partitions: int = 4) -> Started:
 
 
 def base64_uuid() -> str:
+    """A cluster id as Kafka makes them. Like Kafka's Uuid.randomUuid, never one starting with "-":
+    StorageTool would read it as an option and refuse to format (1 start in 64 failed)."""
     import base64
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 # --------------------------------------------------------------------------- postgres
