@@ -3,9 +3,16 @@ in SQLite (WAL), and processor state in the same file.
 
 Each consumer (a processor or a sink) reads the channels it subscribes to from its committed
 offset, processes a batch, then commits in ONE transaction: the records it produced, the state
-keys it changed and its new offset. A crash therefore replays at most the uncommitted batch
-against the state as it was before that batch — the same at-least-once-with-idempotent-processing
+keys it changed and its new offset. A crash therefore replays at most the uncommitted batches
+against the state as it was at the last commit — the same at-least-once-with-idempotent-processing
 contract as Kafka, with less duplication. On start, state and offsets are recovered from the file.
+
+The consumers' commits run on one writer thread with its own connection: while the event loop
+processes batch N+1, that thread commits batch N (one commit in flight per consumer, in order).
+Python's sqlite3 releases the GIL while SQLite works, so on two cores the two overlap. A batch's
+state changes are serialised on the loop thread before the next batch runs, so what a commit
+writes is the state as of exactly the offset it commits; a crash loses at most the batch being
+committed and the one being processed, and replays them against the state of the last commit.
 """
 from __future__ import annotations
 
@@ -15,7 +22,9 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +59,40 @@ CREATE TABLE IF NOT EXISTS processor_state (
 """
 
 LAG_INTERVAL_S = 1.0
+
+_INSERT_LOG = "INSERT INTO channel_log (topic, key, value, headers, appended_at) VALUES (?,?,?,?,?)"
+_INSERT_LOG_ROWS = "INSERT INTO channel_log (topic, key, value, headers, appended_at) VALUES {rows}"
+_UPSERT_STATE_ROWS = ("INSERT INTO processor_state (processor, key, value) VALUES {rows} "
+                      "ON CONFLICT(processor, key) DO UPDATE SET value=excluded.value")
+_MAX_ROWS = 500  # rows per statement: 2,500 parameters at most, well under SQLite's limit (32,766)
+_UPSERT_OFFSET = ('INSERT INTO consumer_offset (consumer, "offset") VALUES (?, ?) '
+                  'ON CONFLICT(consumer) DO UPDATE SET "offset"=excluded."offset"')
+
+
+@lru_cache(maxsize=64)
+def _rows_sql(template: str, width: int, n: int) -> str:
+    row = "(" + ",".join("?" * width) + ")"
+    return template.format(rows=",".join([row] * n))
+
+
+def _insert_rows(db: sqlite3.Connection, template: str, width: int, rows: list[tuple]) -> None:
+    """Rows inserted in order, as executemany would, in few statements."""
+    for i in range(0, len(rows), _MAX_ROWS):
+        chunk = rows[i:i + _MAX_ROWS]
+        db.execute(_rows_sql(template, width, len(chunk)), [v for row in chunk for v in row])
+
+
+def _log_rows(records: list[Record]) -> list[tuple]:
+    now = time.time()
+    return [(r.topic, r.key, r.value, fastjson.dumps_str(r.headers) if r.headers else "[]", now) for r in records]
+
+
+def _count_appended(records: list[Record]) -> None:
+    if not records:
+        return
+    for topic, n in Counter(r.topic for r in records).items():
+        MESSAGES_PRODUCED.labels(topic=topic, runtime="embedded").inc(n)
+    count_iec_messages(records)
 
 
 def rows_left(batch: list, batch_size: int) -> bool:
@@ -107,6 +150,23 @@ class _Consumer:
     caught_up: asyncio.Event = field(default_factory=asyncio.Event)
     lag_measured_at: float = 0.0
 
+    @property
+    def placeholders(self) -> str:
+        return ",".join("?" * len(self.inputs))
+
+
+@dataclass
+class _Commit:
+    """One processed batch as its transaction writes it: serialised when the batch ended."""
+
+    consumer: str
+    offset: int
+    outputs: list[Record]
+    log_rows: list[tuple]
+    upserts: list[tuple]
+    deletes: list[tuple]
+    more: bool  # a full batch: more rows may be waiting
+
 
 class EmbeddedRuntime:
     """Feeds processors and sinks from durable SQLite channels. Use ``async with`` or start/stop."""
@@ -116,6 +176,8 @@ class EmbeddedRuntime:
         self.batch_size = batch_size
         self.retention_s = retention_s
         self._db: sqlite3.Connection | None = None
+        self._writer: ThreadPoolExecutor | None = None  # the consumers' SQLite work, one thread
+        self._wdb: sqlite3.Connection | None = None  # the writer thread's connection
         self._consumers: dict[str, _Consumer] = {}
         self._wakeup = asyncio.Condition()
         self._running = False
@@ -154,6 +216,7 @@ class EmbeddedRuntime:
                 rows = self._db.execute("SELECT key, value FROM processor_state WHERE processor=?", (c.name,))
                 c.state = TrackedState({k: fastjson.loads(v) for k, v in rows})
         self._running = True
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-writer")
         for c in self._consumers.values():
             c.task = asyncio.create_task(self._consume(c), name=f"consumer:{c.name}")
         log.info("embedded runtime started", path=str(self.path), consumers=sorted(self._consumers))
@@ -166,6 +229,10 @@ class EmbeddedRuntime:
             if c.task is not None:
                 c.task.cancel()
         await asyncio.gather(*(c.task for c in self._consumers.values() if c.task), return_exceptions=True)
+        if self._writer is not None:  # after the commits already handed to it
+            await asyncio.get_running_loop().run_in_executor(self._writer, self._close_writer_db)
+            self._writer.shutdown(wait=True)
+            self._writer = None
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -192,68 +259,119 @@ class EmbeddedRuntime:
 
     def _append(self, records: list[Record]) -> None:
         assert self._db is not None
-        now = time.time()
-        self._db.executemany(
-            "INSERT INTO channel_log (topic, key, value, headers, appended_at) VALUES (?,?,?,?,?)",
-            [(r.topic, r.key, r.value, fastjson.dumps_str(r.headers), now) for r in records])
-        for topic, n in Counter(r.topic for r in records).items():
-            MESSAGES_PRODUCED.labels(topic=topic, runtime="embedded").inc(n)
-        count_iec_messages(records)
+        self._db.executemany(_INSERT_LOG, _log_rows(records))
+        _count_appended(records)
 
     async def _notify(self) -> None:
         async with self._wakeup:
             self._wakeup.notify_all()
 
     # ----------------------------------------------------------------- consuming
+    def _in_writer(self, fn, *args) -> asyncio.Future:
+        assert self._writer is not None
+        return asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
+
+    def _writer_db(self) -> sqlite3.Connection:
+        """The writer thread's connection (made in that thread, used only there)."""
+        if self._wdb is None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")  # per connection, as in open()
+            self._wdb = db
+        return self._wdb
+
+    def _close_writer_db(self) -> None:
+        if self._wdb is not None:
+            self._wdb.close()
+            self._wdb = None
+
+    def _write(self, commit: _Commit) -> None:
+        """One batch's transaction, in the writer thread. Many rows per statement: the thread takes the
+        GIL back after every SQLite step, and gets it only when the loop lets go of it."""
+        db = self._writer_db()
+        with _transaction(db):
+            _insert_rows(db, _INSERT_LOG_ROWS, 5, commit.log_rows)
+            _insert_rows(db, _UPSERT_STATE_ROWS, 3, commit.upserts)
+            for i in range(0, len(commit.deletes), _MAX_ROWS):
+                keys = commit.deletes[i:i + _MAX_ROWS]
+                db.execute(f"DELETE FROM processor_state WHERE processor=? AND key IN ({','.join('?' * len(keys))})",
+                           (commit.consumer, *keys))
+            db.execute(_UPSERT_OFFSET, (commit.consumer, commit.offset))
+
     async def _consume(self, c: _Consumer) -> None:
         assert self._db is not None
-        placeholders = ",".join("?" * len(c.inputs))
         query = (f'SELECT "offset", topic, key, value, headers FROM channel_log '
-                 f'WHERE topic IN ({placeholders}) AND "offset" > ? ORDER BY "offset" LIMIT ?')
+                 f'WHERE topic IN ({c.placeholders}) AND "offset" > ? ORDER BY "offset" LIMIT ?')
+        read_to = c.offset  # the last row read; c.offset is the last one committed
+        writing: _Commit | None = None  # handed to the writer thread, not yet known to be committed
+        job: asyncio.Future | None = None
         while self._running:
-            rows = self._db.execute(query, (*c.inputs, c.offset, self.batch_size)).fetchall()
+            rows = self._db.execute(query, (*c.inputs, read_to, self.batch_size)).fetchall()
             if not rows:
+                if job is not None:  # durable before reporting caught up; it may have appended to our inputs
+                    await job
+                    await self._committed(c, writing)
+                    job = writing = None
+                    continue
                 c.caught_up.set()
                 async with self._wakeup:
-                    await self._wakeup.wait_for(lambda: not self._running or self._has_new(c, placeholders))
+                    await self._wakeup.wait_for(lambda: not self._running or self._has_new(c))
                 continue
             c.caught_up.clear()
             batch = [Record(topic=t, key=k, value=bytes(v),
                             headers=tuple(tuple(h) for h in fastjson.loads(hd)) if hd != "[]" else ())
                      for _, t, k, v, hd in rows]
             try:
-                outputs = await self._run_batch(c, batch)
+                outputs = await self._run_batch(c, batch)  # meanwhile the writer commits the previous batch
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a sink failed as a whole: retry the batch later, never skip it
                 log.error("sink failed; batch will be retried", consumer=c.name, error=str(exc))
+                if job is not None:
+                    await job
+                    await self._committed(c, writing)
+                    job = writing = None
+                read_to = c.offset
                 await asyncio.sleep(1.0)
                 continue
-            new_offset = rows[-1][0]
-            with _transaction(self._db):
-                self._append(outputs)
-                self._commit_state(c)
-                self._db.execute('INSERT INTO consumer_offset (consumer, "offset") VALUES (?, ?) '
-                                 'ON CONFLICT(consumer) DO UPDATE SET "offset"=excluded."offset"',
-                                 (c.name, new_offset))
-            c.offset = new_offset
-            # Counting the backlog reads every unprocessed row: at most once a second, not per batch.
-            if time.monotonic() - c.lag_measured_at >= LAG_INTERVAL_S or not rows_left(rows, self.batch_size):
-                PROCESSOR_LAG.labels(consumer=c.name).set(self._lag(c, placeholders))
-                c.lag_measured_at = time.monotonic()
-            if outputs:
-                await self._notify()
+            commit = self._batch_commit(c, rows[-1][0], outputs, rows_left(rows, self.batch_size))
+            if job is not None:  # one commit in flight at a time, in batch order
+                await job
+                await self._committed(c, writing)
+            job, writing = self._in_writer(self._write, commit), commit
+            read_to = commit.offset
             await asyncio.sleep(0)  # let producers and other consumers in between batches
 
-    def _has_new(self, c: _Consumer, placeholders: str) -> bool:
+    def _batch_commit(self, c: _Consumer, offset: int, outputs: list[Record], more: bool) -> _Commit:
+        """Serialise a processed batch now, before the next batch changes the state it commits."""
+        commit = _Commit(c.name, offset, outputs, _log_rows(outputs), [], [], more)
+        state = c.state
+        if state is not None and (state.dirty or state.deleted):
+            data, name, dumps = state._data, c.name, fastjson.dumps_str
+            commit.upserts = [(name, k, dumps(data[k])) for k in state.dirty]
+            commit.deletes = list(state.deleted)
+            state.dirty = set()
+            state.deleted = set()
+        return commit
+
+    async def _committed(self, c: _Consumer, commit: _Commit) -> None:
+        c.offset = commit.offset
+        _count_appended(commit.outputs)
+        # Counting the backlog reads every unprocessed row: at most once a second, not per batch.
+        if time.monotonic() - c.lag_measured_at >= LAG_INTERVAL_S or not commit.more:
+            PROCESSOR_LAG.labels(consumer=c.name).set(self._lag(c))
+            c.lag_measured_at = time.monotonic()
+        if commit.outputs:
+            await self._notify()
+
+    def _has_new(self, c: _Consumer) -> bool:
         assert self._db is not None
-        row = self._db.execute(f'SELECT 1 FROM channel_log WHERE topic IN ({placeholders}) AND "offset" > ? LIMIT 1',
+        row = self._db.execute(f'SELECT 1 FROM channel_log WHERE topic IN ({c.placeholders}) AND "offset" > ? LIMIT 1',
                                (*c.inputs, c.offset)).fetchone()
         return row is not None
 
-    def _lag(self, c: _Consumer, placeholders: str) -> int:
+    def _lag(self, c: _Consumer) -> int:
         assert self._db is not None
-        return self._db.execute(f'SELECT count(*) FROM channel_log WHERE topic IN ({placeholders}) AND "offset" > ?',
+        return self._db.execute(f'SELECT count(*) FROM channel_log WHERE topic IN ({c.placeholders}) AND "offset" > ?',
                                 (*c.inputs, c.offset)).fetchone()[0]
 
     async def _run_batch(self, c: _Consumer, batch: list[Record]) -> list[Record]:
@@ -275,26 +393,13 @@ class EmbeddedRuntime:
                 reset_fields(token)
         return outputs
 
-    def _commit_state(self, c: _Consumer) -> None:
-        if c.state is None or not (c.state.dirty or c.state.deleted):
-            return
-        assert self._db is not None
-        self._db.executemany(
-            "INSERT INTO processor_state (processor, key, value) VALUES (?,?,?) "
-            "ON CONFLICT(processor, key) DO UPDATE SET value=excluded.value",
-            [(c.name, k, fastjson.dumps_str(c.state[k])) for k in c.state.dirty])
-        self._db.executemany("DELETE FROM processor_state WHERE processor=? AND key=?",
-                             [(c.name, k) for k in c.state.deleted])
-        c.state.dirty.clear()
-        c.state.deleted.clear()
-
     # ----------------------------------------------------------------- inspection
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait until every consumer has caught up with everything published (tests, demo)."""
         deadline = time.monotonic() + timeout
         while True:
             await asyncio.sleep(0.01)
-            if all(c.caught_up.is_set() and not self._has_new(c, ",".join("?" * len(c.inputs)))
+            if all(c.caught_up.is_set() and not self._has_new(c)
                    for c in self._consumers.values()):
                 return
             if time.monotonic() > deadline:
