@@ -19,7 +19,8 @@ Messages (``envelope``, ``parsing``, ``codec``, ``validation``):
 
 Hot paths:
 
-- ``parse_end_device_events(data) -> list[EndDeviceEvent]``
+- ``parse_end_device_events(data) -> list[EndDeviceEvent]`` (``parse_end_device_event_fields``: the same
+  as dicts of the fields each event sets, for hot paths)
 - ``build_end_device_events(events, *, message_id, verb="created", ...) -> bytes`` (head-end side, simulator)
 - ``build_end_device_controls(controls: Iterable[EndDeviceControl], *, message_id, ...) -> bytes``
 - ``parse_end_device_controls_reply(data) -> ControlReply`` (result, correlationID, per-item errors)
@@ -53,7 +54,12 @@ from orchestrator.iec.end_device_controls import (
     build_end_device_controls,
     parse_end_device_controls_reply,
 )
-from orchestrator.iec.end_device_events import EndDeviceEvent, build_end_device_events, parse_end_device_events
+from orchestrator.iec.end_device_events import (
+    EndDeviceEvent,
+    build_end_device_events,
+    parse_end_device_event_fields,
+    parse_end_device_events,
+)
 from orchestrator.iec.envelope import (
     Header,
     Message,
@@ -77,6 +83,7 @@ __all__ = [
     "ItemFailure", "Message", "MessageKind", "NamespaceProfile", "Payload", "PayloadElement", "Reply",
     "ReplyResult", "Request", "SoapVersion", "ValidationResult", "available_code_maps",
     "build_end_device_controls", "build_end_device_events", "code_map", "default_registry", "failed_reply", "ok_reply",
-    "parse_end_device_controls_reply", "parse_end_device_events", "parse_message", "partial_reply",
+    "parse_end_device_controls_reply", "parse_end_device_event_fields", "parse_end_device_events", "parse_message",
+    "partial_reply",
     "semantic_diff", "to_xml", "validate_message",
 ]

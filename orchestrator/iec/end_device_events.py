@@ -94,7 +94,8 @@ def _child_text(el, tag) -> str | None:
     return None
 
 
-def _event(el: etree._Element, message_id: str | None) -> EndDeviceEvent:
+def _event_fields(el: etree._Element, message_id: str | None) -> dict:
+    """``EndDeviceEvent``'s fields that the element sets (the others keep their defaults)."""
     # One pass over the children with a tag dispatch: this runs once per event.
     f: dict = {"messageID": message_id}
     names: list[str] = []
@@ -139,7 +140,7 @@ def _event(el: etree._Element, message_id: str | None) -> EndDeviceEvent:
         f["names"] = tuple(names)
     if details:
         f["details"] = tuple(details)
-    return EndDeviceEvent(**f)
+    return f
 
 
 def parse_end_device_events(
@@ -149,6 +150,24 @@ def parse_end_device_events(
 
     Raises ``IecError`` if the message is unsafe, invalid, or carries another noun.
     """
+    message_id, docs = _event_documents(data, validate, max_bytes, max_depth)
+    return [EndDeviceEvent(**_event_fields(ev, message_id))
+            for doc in docs for ev in doc.iterchildren(_Q["EndDeviceEvent"])]
+
+
+def parse_end_device_event_fields(
+    data: bytes, *, validate: bool = True, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH
+) -> list[dict]:
+    """``parse_end_device_events`` as plain dicts of the fields each event sets (absent ones are
+    ``EndDeviceEvent``'s defaults): the same checks and values, without building the frozen
+    records, for a hot path that reads a few fields once (the correlator)."""
+    message_id, docs = _event_documents(data, validate, max_bytes, max_depth)
+    return [_event_fields(ev, message_id) for doc in docs for ev in doc.iterchildren(_Q["EndDeviceEvent"])]
+
+
+def _event_documents(data: bytes, validate: bool, max_bytes: int,
+                     max_depth: int) -> tuple[str | None, list[etree._Element]]:
+    """The message's MessageID and its EndDeviceEvents payload documents."""
     msg = unwrap_soap(parse_xml(data, max_bytes=max_bytes, max_depth=max_depth))[0]
     if validate:
         validate_element(msg)
@@ -172,7 +191,7 @@ def parse_end_device_events(
             docs.extend(found)
     if not docs:
         raise IecError(errors.PAYLOAD_MISSING, "no EndDeviceEvents payload", line=msg.sourceline)
-    return [_event(ev, message_id) for doc in docs for ev in doc.iterchildren(_Q["EndDeviceEvent"])]
+    return message_id, docs
 
 
 def build_end_device_events(
