@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from orchestrator import fastjson, topics
@@ -40,8 +42,8 @@ from orchestrator.correlation.metrics import (
     TRANSITIONS,
 )
 from orchestrator.iec import (
-    CanonicalEvent, DemandResponseSettings, EndDeviceControl, EndDeviceEvent, IecError, build_end_device_controls,
-    code_map, parse_end_device_events,
+    CanonicalEvent, DemandResponseSettings, EndDeviceControl, IecError, build_end_device_controls, code_map,
+    parse_end_device_event_fields,
 )
 from orchestrator.metrics import DEAD_LETTERS
 from orchestrator.processors.base import DeadLetter, Processor, Record, State
@@ -53,18 +55,64 @@ S = DispatchState
 DEFAULT_ACK = Acknowledgement()
 _STATES = {s.value: s for s in DispatchState}  # a dict lookup; calling the Enum costs more, once per event
 _KINDS = {k.value: k for k in K}
+# Enum .value is a Python-level property; these run several times per event.
+_VALUE: dict = {m: m.value for enum in (DispatchState, K, CanonicalEvent) for m in enum}
 _FINAL = frozenset({S.REJECTED, S.FAILED, S.OPTED_OUT, S.ENDED, S.CANCELLED, S.SKIPPED_OUTAGE, S.SKIPPED_INELIGIBLE})
 
 
-_children: dict[tuple, object] = {}
+class _CounterChild:
+    """A labelled counter's ``inc()`` with its labels checked once, here: prometheus_client checks
+    them on every call (three calls deep), and these run several times per event."""
+
+    __slots__ = ("inc",)
+
+    def __init__(self, child):
+        child.inc(0)  # raises here, as the first inc would, if the labels are incomplete
+        self.inc = partial(child._value.inc, 1)
 
 
-def _metric(metric, *labels: str):
-    """``metric.labels(*labels)``, cached: the label lookup costs more than the increment."""
+_counter_children: dict[tuple, _CounterChild] = {}
+
+
+def _counter(metric, *labels: str) -> _CounterChild:
+    """``metric.labels(*labels)`` of a Counter, cached (the label lookup costs more than the increment)."""
     key = (id(metric), labels)
-    child = _children.get(key)
+    child = _counter_children.get(key)
     if child is None:
-        child = _children[key] = metric.labels(*labels)
+        child = _counter_children[key] = _CounterChild(metric.labels(*labels))
+    return child
+
+
+class _HistogramChild:
+    """A labelled histogram's ``observe`` with its labels checked once: the sum, then the first
+    bucket whose bound is at least the amount (a bisection of the same bounds)."""
+
+    __slots__ = ("_child", "_bounds", "_sum", "_buckets")
+
+    def __init__(self, child):
+        child._raise_if_not_observable()
+        self._child = child
+        self._bounds = list(child._upper_bounds)
+        self._sum = child._sum.inc
+        self._buckets = [b.inc for b in child._buckets]
+
+    def observe(self, amount: float) -> None:
+        if amount != amount:  # NaN: no bucket takes it; prometheus_client's own way
+            self._child.observe(amount)
+            return
+        self._sum(amount)
+        self._buckets[bisect_left(self._bounds, amount)](1)
+
+
+_histogram_children: dict[tuple, _HistogramChild] = {}
+
+
+def _histogram(metric, *labels: str) -> _HistogramChild:
+    """``metric.labels(*labels)`` of a Histogram, cached (the label lookup costs more than observing)."""
+    key = (id(metric), labels)
+    child = _histogram_children.get(key)
+    if child is None:
+        child = _histogram_children[key] = _HistogramChild(metric.labels(*labels))
     return child
 
 
@@ -175,30 +223,35 @@ class Correlator:
         # core.dispatch.apply over the record's fields, without building the frozen dataclasses
         # (this runs once per event on the hot path): the same is_stale, the same TRANSITIONS.
         cause = rec.get("cause")
-        before = _View(_STATES[rec["state"]], _KINDS[cause] if cause else None, rec.get("cause_message_id"),
-                       rec["device"], rec["campaign"])
-        if is_stale(before, _Event(kind, message_id)):
-            _metric(STALE, kind.value).inc()
-            return None
-        to = DISPATCH_TRANSITIONS.get((before.state, kind))
-        if to is None:
-            raise InvalidDispatchTransition(
-                f"device {before.device} in campaign {before.campaign}: {kind.value} is not possible "
-                f"in state {before.state.value}")
-        rec.update(state=to.value, attempt=rec["attempt"] + (1 if kind is K.SENT else 0), cause=kind.value,
+        cause_kind = _KINDS[cause] if cause else None
+        before = _STATES[rec["state"]]
+        to = DISPATCH_TRANSITIONS.get((before, kind))
+        # is_stale's first two tests inline: a possible transition that repeats no applied event is
+        # never stale (the common case); everything else goes through is_stale itself.
+        if to is None or (kind is cause_kind and message_id == rec.get("cause_message_id")):
+            view = _View(before, cause_kind, rec.get("cause_message_id"), rec["device"], rec["campaign"])
+            if is_stale(view, _Event(kind, message_id)):
+                _counter(STALE, _VALUE[kind]).inc()
+                return None
+            if to is None:
+                raise InvalidDispatchTransition(
+                    f"device {view.device} in campaign {view.campaign}: {kind.value} is not possible "
+                    f"in state {before.value}")
+        to_value = _VALUE[to]
+        rec.update(state=to_value, attempt=rec["attempt"] + (1 if kind is K.SENT else 0), cause=_VALUE[kind],
                    cause_message_id=message_id, detail=detail, updated_at=at, seq=rec.get("seq", 0) + 1)
         if rule:
             rec["rule"] = rule
         if to in _FINAL:
             rec["deadlines"] = {}
         state[rules.record_key(rec["device"], rec["campaign"])] = rec
-        _metric(TRANSITIONS, to.value, rec.get("program") or "", rec.get("rule") or "").inc()
-        return before.state
+        _counter(TRANSITIONS, to_value, rec.get("program") or "", rec.get("rule") or "").inc()
+        return before
 
     def _emit(self, ctx: _Ctx, rec: dict, kind: K, previous: DispatchState, at: float) -> None:
         update = rec.copy()  # the record's fields but its deadlines, and what happened
         deadlines = update.pop("deadlines")
-        update.update(event=kind.value, previous=previous.value, at=at,
+        update.update(event=_VALUE[kind], previous=_VALUE[previous], at=at,
                       deadline=min(deadlines.values()) if deadlines else None)
         ctx.out.append(Record(topics.DISPATCH_UPDATES, rec["campaign"], fastjson.dumps(update)))
 
@@ -339,7 +392,7 @@ class Correlator:
     # ------------------------------------------------------------------ events
     def _events(self, record: Record, state: State, ctx: _Ctx) -> None:
         try:
-            events = parse_end_device_events(record.value, validate=self.validate)
+            events = parse_end_device_event_fields(record.value, validate=self.validate)
         except IecError as exc:
             EVENTS.labels(outcome="rejected").inc()
             self._dead_letter(ctx, record, f"iec_{exc.code}", exc.text)
@@ -348,12 +401,13 @@ class Correlator:
             payload = _event_payload(ev, i, record.key)
             if payload["device"] is None:
                 EVENTS.labels(outcome="rejected").inc()
-                self._dead_letter(ctx, record, "no_device", f"EndDeviceEvent {ev.mRID or i} names no end device",
-                                  message_id=ev.messageID)
+                self._dead_letter(ctx, record, "no_device", f"EndDeviceEvent {ev.get('mRID') or i} names no end device",
+                                  message_id=ev["messageID"])
                 continue
-            meaning = self._code_map(payload["device"]).meaning(ev.EndDeviceEventType,
-                                                               name=ev.names[0] if ev.names else None)
-            payload["meaning"] = meaning.value
+            names = ev.get("names")
+            meaning = self._code_map(payload["device"]).meaning(ev["EndDeviceEventType"],
+                                                               name=names[0] if names else None)
+            payload["meaning"] = _VALUE[meaning]
             if record.key is not None and payload["device"] != record.key:
                 # Another device's event in a head-end batch: the message is keyed by its first device,
                 # but this device's record (and its held items, outage, deadlines) lives in its own
@@ -371,7 +425,7 @@ class Correlator:
             self._outage(ev, meaning, state, ctx)
             return
         if meaning not in rules.CONTROL_EVENTS:
-            _metric(EVENTS, "ignored").inc()
+            _counter(EVENTS, "ignored").inc()
             return
         rec, rule = self._match(ev, meaning, state)
         if rec is None:
@@ -394,7 +448,7 @@ class Correlator:
         if kind is None:
             EVENTS.labels(outcome="ignored").inc()
             return
-        detail = f"{ev['type']} {meaning.value}" + (f": {ev['reason']}" if ev.get("reason") else "")
+        detail = f"{ev['type']} {_VALUE[meaning]}" + (f": {ev['reason']}" if ev.get("reason") else "")
         try:
             previous = self._apply(state, rec, kind, at, message_id=ev["id"], detail=detail, rule=rule)
         except InvalidDispatchTransition as exc:
@@ -402,13 +456,13 @@ class Correlator:
             self._dead_letter(ctx, None, "invalid_transition", str(exc), source_topic=topics.EDE_INBOUND,
                               key=device, message_id=ev.get("message_id"), payload=json.dumps(ev))
             return
-        _metric(EVENTS, "stale" if previous is None else "applied").inc()
+        _counter(EVENTS, "stale" if previous is None else "applied").inc()
         if previous is None:
             return
         if kind is K.CONFIRMED:
             rec["confirmed_at"] = at
             if rec.get("sent_at") is not None:
-                _metric(CONFIRMATION_LATENCY, rec.get("program") or "").observe(max(at - rec["sent_at"], 0.0))
+                _histogram(CONFIRMATION_LATENCY, rec.get("program") or "").observe(max(at - rec["sent_at"], 0.0))
             deadlines = rec["deadlines"]
             if deadlines:
                 deadlines.pop("reply", None)
@@ -594,12 +648,14 @@ class _CachedMap:
         return found
 
 
-def _event_payload(ev: EndDeviceEvent, index: int, record_key: str | None) -> dict:
-    at = rules.epoch(ev.createdDateTime)
-    device = ev.endDeviceMRID or (record_key if not ev.endDeviceMRID and record_key else None)
-    event_id = ev.mRID or f"{ev.messageID or ''}#{index}"
-    return {"device": device, "at": at, "type": ev.EndDeviceEventType, "id": event_id, "message_id": ev.messageID,
-            "tracking": ev.issuerTrackingID or None, "reason": ev.reason}
+def _event_payload(ev: dict, index: int, record_key: str | None) -> dict:
+    """From ``parse_end_device_event_fields``: absent fields are EndDeviceEvent's defaults (None)."""
+    at = rules.epoch(ev["createdDateTime"])
+    mrid, message_id = ev.get("endDeviceMRID"), ev["messageID"]
+    device = mrid or (record_key if not mrid and record_key else None)
+    event_id = ev.get("mRID") or f"{message_id or ''}#{index}"
+    return {"device": device, "at": at, "type": ev["EndDeviceEventType"], "id": event_id, "message_id": message_id,
+            "tracking": ev.get("issuerTrackingID") or None, "reason": ev.get("reason")}
 
 
 def _control(template: dict, rec: dict) -> EndDeviceControl:
