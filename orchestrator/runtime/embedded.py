@@ -121,7 +121,8 @@ class TrackedState(MutableMapping[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         self._data[key] = value
         self.dirty.add(key)
-        self.deleted.discard(key)
+        if self.deleted:
+            self.deleted.discard(key)
 
     def __delitem__(self, key: str) -> None:
         del self._data[key]
@@ -317,8 +318,7 @@ class EmbeddedRuntime:
                     await self._wakeup.wait_for(lambda: not self._running or self._has_new(c))
                 continue
             c.caught_up.clear()
-            batch = [Record(topic=t, key=k, value=bytes(v),
-                            headers=tuple(tuple(h) for h in fastjson.loads(hd)) if hd != "[]" else ())
+            batch = [Record(t, k, bytes(v), tuple(tuple(h) for h in fastjson.loads(hd)) if hd != "[]" else ())
                      for _, t, k, v, hd in rows]
             try:
                 outputs = await self._run_batch(c, batch)  # meanwhile the writer commits the previous batch
