@@ -128,7 +128,11 @@ def build_app(settings: Settings, processors: list[Processor], sinks: list[Sink]
         producer_max_batch_size=512 * 1024,
         broker_commit_every=10_000,  # and at least every broker_commit_interval
         broker_commit_interval=1.0,
-        TableManager=SafeTableManager,
+        TableManager=SafeTableManager,  # see orchestrator/runtime/faust_recovery.py
+        # No standby replicas: with them, the first fetch of each stream partition of a worker was
+        # dropped and then committed past (tests/contract/test_backlog_at_start.py, two workers). A
+        # worker taking over a partition rebuilds its state from the changelog instead.
+        table_standby_replicas=0,
     )
     names = TopicNames(settings.kafka_topic_prefix)
     out_topics: dict[str, faust.TopicT] = {}
