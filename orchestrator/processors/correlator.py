@@ -251,8 +251,10 @@ class Correlator:
     def _emit(self, ctx: _Ctx, rec: dict, kind: K, previous: DispatchState, at: float) -> None:
         update = rec.copy()  # the record's fields but its deadlines, and what happened
         deadlines = update.pop("deadlines")
-        update.update(event=_VALUE[kind], previous=_VALUE[previous], at=at,
-                      deadline=min(deadlines.values()) if deadlines else None)
+        update["event"] = _VALUE[kind]
+        update["previous"] = _VALUE[previous]
+        update["at"] = at
+        update["deadline"] = min(deadlines.values()) if deadlines else None
         ctx.out.append(Record(topics.DISPATCH_UPDATES, rec["campaign"], fastjson.dumps(update)))
 
     def _hold(self, state: State, ctx: _Ctx, device: str, item: dict, at: float) -> None:
