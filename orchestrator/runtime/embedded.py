@@ -275,7 +275,9 @@ class EmbeddedRuntime:
     def _writer_db(self) -> sqlite3.Connection:
         """The writer thread's connection (made in that thread, used only there)."""
         if self._wdb is None:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # A commit may wait for a large publish on the loop's connection: wait longer than the
+            # default 5 s rather than lose the consumer to "database is locked".
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60.0)
             db.execute("PRAGMA synchronous=NORMAL")  # per connection, as in open()
             self._wdb = db
         return self._wdb
