@@ -193,24 +193,46 @@ class TopicNames:
         return name[len(self.prefix):] if self.prefix and name.startswith(self.prefix) else name
 
 
-def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, within_s: float = 0.5, *,
-              lag: ConsumerLag | None = None) -> None:
+def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, *,
+              lag: ConsumerLag | None = None, retry_s: float = 1.0, retry_max_s: float = 30.0) -> None:
     source = app.topic(*(names.real(t) for t in sink.inputs), key_serializer="raw", value_serializer="raw",
                        partitions=app.conf.topic_partitions)
 
+    async def write(events: list) -> None:
+        """Write one batch until it succeeds: a failing batch is retried, never skipped (the Sink
+        contract), and its records are acked only after the write."""
+        records = [Record(topic=names.logical(e.message.topic), key=e.key.decode() if isinstance(e.key, bytes) else e.key,
+                          value=e.value) for e in events]
+        for topic, n in Counter(r.topic for r in records).items():
+            MESSAGES_CONSUMED.labels(topic=topic, consumer=sink.name, runtime="kafka").inc(n)
+        if lag is not None:  # every partition in the batch, at its last record
+            for last in {e.message.tp: e.message for e in events}.values():
+                _observe_lag(app, lag, sink.name, last)
+        delay = retry_s
+        with bound_contextvars(consumer=sink.name, batch_size=len(records)):
+            while True:
+                try:
+                    await sink.write(records)
+                    return
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.error("sink failed; batch will be retried", error=str(exc), retry_in_s=delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, retry_max_s)
+
     async def agent(stream):
-        async for events in stream.take_events(batch, within=within_s):
-            records = [Record(topic=names.logical(e.message.topic), key=e.key.decode() if isinstance(e.key, bytes) else e.key,
-                              value=e.value) for e in events]
-            for r in records:
-                MESSAGES_CONSUMED.labels(topic=r.topic, consumer=sink.name, runtime="kafka").inc()
-            if lag is not None:  # every partition in the batch, at its last record
-                for last in {e.message.tp: e.message for e in events}.values():
-                    _observe_lag(app, lag, sink.name, last)
-            # Offsets are committed after the agent returns from the batch, so a failing write is
-            # retried by redelivery rather than skipped.
-            with bound_contextvars(consumer=sink.name, batch_size=len(records)):
-                await sink.write(records)
+        # Batches as faust hands records over: written once full or when nothing else is waiting.
+        # (Stream.take_events can hold the last records of a burst back: see _add_agent.)
+        stream = stream.noack()
+        events: list = []
+        async for event in stream.events():
+            events.append(event)
+            if len(events) >= batch or stream.channel.empty():
+                await write(events)
+                for done in events:
+                    await stream.ack(done)
+                events = []
 
     app.agent(source, name=sink.name)(agent)
 
