@@ -86,3 +86,21 @@ async def test_batches_bigger_than_one_statement_and_deletes_are_written_whole(t
         await runtime.drain()
         assert dict(db.execute("SELECT key, value FROM processor_state WHERE processor='sweep'")) == {"keep": '"k"'}
         db.close()
+
+
+async def test_several_topics_are_read_in_offset_order_across_batches(tmp_path):
+    seen: list[bytes] = []
+
+    async def note(record: Record, state) -> list[Record]:
+        seen.append(record.value)
+        return []
+
+    runtime = EmbeddedRuntime(tmp_path / "rt.db", batch_size=4)  # batches cut across the topics
+    runtime.add_processor(Processor("note", ("a", "b", "c"), (), note))
+    async with runtime:
+        published = [Record("abcab"[i % 5] if i % 7 else "c", None, str(i).encode()) for i in range(50)]
+        await runtime.publish(published + [Record("other", None, b"x")])
+        await runtime.drain()
+        await runtime.publish([Record("c", None, b"late-c"), Record("a", None, b"late-a")])
+        await runtime.drain()
+    assert seen == [r.value for r in published] + [b"late-c", b"late-a"]
