@@ -3,7 +3,7 @@
 The dispatcher writes ``dispatch_record`` in bulk (PENDING, SENT, skips, cancels, ends); the
 correlation engine writes ``dispatch_progress`` (replies, confirmations, opt-outs, timeouts, with
 latencies). Per device, the row that changed last wins (on a tie the correlation row, which
-knows more). Every read of "where is this device now" — the event API, the console, the demo —
+knows more), except that a dispatcher send never hides the correlation row of the same attempt. Every read of "where is this device now" — the event API, the console, the demo —
 goes through these expressions, so they all tell the same story.
 """
 from __future__ import annotations
@@ -17,7 +17,12 @@ from orchestrator.store.campaigns import DispatchRecordRow
 
 R = DispatchRecordRow
 P = DispatchProgressRow
-_NEWER = or_(R.updated_at.is_(None), P.updated_at >= R.updated_at)
+# A send recorded by the dispatcher (PENDING/SENT) tells nothing the correlation row of the same
+# attempt does not know already: after a restart the dispatcher re-sends messages whose SENT mark
+# was lost, stamped with the time of the resend, while the head-end's confirmations of the first
+# send carry earlier event times; by time alone those devices read SENT again.
+_SEND_KNOWN = and_(R.state.in_((DispatchState.PENDING.value, DispatchState.SENT.value)), P.attempt >= R.attempt)
+_NEWER = or_(R.updated_at.is_(None), P.updated_at >= R.updated_at, _SEND_KNOWN)
 _USE_P = and_(P.updated_at.is_not(None), _NEWER)
 
 

@@ -219,7 +219,8 @@ async def test_cli_create_reports_each_violation_and_fails(api):
         "--duration", "1h30m", "--url", running.url])
     assert ok.exit_code == 0, ok.output
     assert "SCHEDULED" in ok.output and "water-heater-shed" in ok.output
-    event_id = ok.output.split()[0]
+    # the line of the event (the in-process API's log lines can share CliRunner's stderr capture)
+    event_id = next(line.split()[0] for line in ok.output.splitlines() if "SCHEDULED" in line)
     changed = await asyncio.to_thread(CliRunner().invoke, cli, [
         "event", "modify", event_id, "--duration", "4h", "--url", running.url])
     assert changed.exit_code == 1
