@@ -28,7 +28,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from orchestrator import fastjson, topics
 from orchestrator.core import correlation as rules
@@ -71,16 +71,20 @@ class _CounterChild:
         self.inc = partial(child._value.inc, 1)
 
 
-_counter_children: dict[tuple, _CounterChild] = {}
+_children: dict[tuple, Any] = {}
+
+
+def _child(wrap, metric, labels: tuple[str, ...]):
+    """``wrap(metric.labels(*labels))``, cached: the label lookup costs more than the update."""
+    key = (id(metric), labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = wrap(metric.labels(*labels))
+    return child
 
 
 def _counter(metric, *labels: str) -> _CounterChild:
-    """``metric.labels(*labels)`` of a Counter, cached (the label lookup costs more than the increment)."""
-    key = (id(metric), labels)
-    child = _counter_children.get(key)
-    if child is None:
-        child = _counter_children[key] = _CounterChild(metric.labels(*labels))
-    return child
+    return _child(_CounterChild, metric, labels)
 
 
 class _HistogramChild:
@@ -104,16 +108,8 @@ class _HistogramChild:
         self._buckets[bisect_left(self._bounds, amount)](1)
 
 
-_histogram_children: dict[tuple, _HistogramChild] = {}
-
-
 def _histogram(metric, *labels: str) -> _HistogramChild:
-    """``metric.labels(*labels)`` of a Histogram, cached (the label lookup costs more than observing)."""
-    key = (id(metric), labels)
-    child = _histogram_children.get(key)
-    if child is None:
-        child = _histogram_children[key] = _HistogramChild(metric.labels(*labels))
-    return child
+    return _child(_HistogramChild, metric, labels)
 
 
 class _View(NamedTuple):  # a tuple: built once per event, faster than a frozen dataclass
