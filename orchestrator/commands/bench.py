@@ -129,7 +129,11 @@ def bench(
                    err=True)
         raise typer.Exit(2)
     if profile:
-        profile.mkdir(parents=True, exist_ok=True)
+        try:
+            profile.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a file of that name
+            typer.echo(f"orchestrator: cannot write profiles to {profile}: {exc.strerror}", err=True)
+            raise typer.Exit(2)
     results = []
     for i, name in enumerate(chosen, 1):
         path = bench_dir / BENCHMARKS[name]

@@ -60,3 +60,10 @@ def test_a_ratio_that_is_not_its_rates_quotient_is_refused(tmp_path):
 def test_unknown_benchmark_is_a_one_line_error():
     result = CliRunner().invoke(app, ["bench", "nonesuch"])
     assert result.exit_code == 2 and "unknown benchmark(s) nonesuch" in result.stderr
+
+
+def test_a_profile_directory_that_cannot_be_made_is_a_one_line_error(tmp_path):
+    taken = tmp_path / "profiles"
+    taken.write_text("a file, not a directory")
+    result = CliRunner().invoke(app, ["bench", "iec_codec", "--quick", "--profile", str(taken)])
+    assert result.exit_code == 2 and result.stderr.strip() == f"orchestrator: cannot write profiles to {taken}: File exists"
