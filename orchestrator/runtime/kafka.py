@@ -172,12 +172,21 @@ def _add_clock(app: faust.App, ticks: faust.TopicT, settings: Settings) -> None:
     app.timer(interval=settings.correlation_tick_s, on_leader=True, name="clock-ticks")(clock)
 
 
-def _observe_lag(app: faust.App, lag: ConsumerLag, consumer: str, message) -> None:
-    try:
-        highwater = app.consumer.highwater(message.tp)
-    except Exception:  # no fetch for that partition yet: nothing to report
+def _observe_lag(app: faust.App, lag: ConsumerLag | None, consumer: str, events: list) -> None:
+    """The lag of every partition in a batch, at its last record."""
+    if lag is None:
         return
-    lag.observe(consumer, message.tp, message.offset, highwater)
+    for message in {e.message.tp: e.message for e in events}.values():
+        try:
+            highwater = app.consumer.highwater(message.tp)
+        except Exception:  # no fetch for that partition yet: nothing to report
+            continue
+        lag.observe(consumer, message.tp, message.offset, highwater)
+
+
+def _count_consumed(consumer: str, topic_names: list[str]) -> None:
+    for topic, n in Counter(topic_names).items():
+        MESSAGES_CONSUMED.labels(topic=topic, consumer=consumer, runtime="kafka").inc(n)
 
 
 class TopicNames:
@@ -203,11 +212,8 @@ def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, *
         contract), and its records are acked only after the write."""
         records = [Record(topic=names.logical(e.message.topic), key=e.key.decode() if isinstance(e.key, bytes) else e.key,
                           value=e.value) for e in events]
-        for topic, n in Counter(r.topic for r in records).items():
-            MESSAGES_CONSUMED.labels(topic=topic, consumer=sink.name, runtime="kafka").inc(n)
-        if lag is not None:  # every partition in the batch, at its last record
-            for last in {e.message.tp: e.message for e in events}.values():
-                _observe_lag(app, lag, sink.name, last)
+        _count_consumed(sink.name, [r.topic for r in records])
+        _observe_lag(app, lag, sink.name, events)
         delay = retry_s
         with bound_contextvars(consumer=sink.name, batch_size=len(records)):
             while True:
@@ -287,7 +293,6 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
             headers = tuple((k, v.decode() if isinstance(v, bytes) else v) for k, v in (message.headers or ()))
             record = Record(topic=names.logical(message.topic), key=key, value=event.value, headers=headers,
                             partition=message.partition)
-            MESSAGES_CONSUMED.labels(topic=record.topic, consumer=processor.name, runtime="kafka").inc()
             state.partition = message.partition
             token = set_fields(lambda: record_log_fields(record, processor.name))
             try:
@@ -298,9 +303,8 @@ def _add_agent(app: faust.App, processor: Processor, out_topic, names: TopicName
                 reset_fields(token)
             events.append(event)
             if len(events) >= batch or stream.channel.empty():
-                if lag is not None:  # every partition in the batch, at its last record
-                    for last in {e.message.tp: e.message for e in events}.values():
-                        _observe_lag(app, lag, processor.name, last)
+                _count_consumed(processor.name, [names.logical(e.message.topic) for e in events])
+                _observe_lag(app, lag, processor.name, events)
                 await flush(state, outputs)
                 for done in events:
                     await stream.ack(done)
