@@ -319,15 +319,14 @@ class EmbeddedRuntime:
     async def _consume(self, c: _Consumer) -> None:
         assert self._db is not None
         read_to = c.offset  # the last row read; c.offset is the last one committed
-        writing: _Commit | None = None  # handed to the writer thread, not yet known to be committed
-        job: asyncio.Future | None = None
+        # The commit handed to the writer thread and its job, not yet known to be committed.
+        in_flight: tuple[asyncio.Future, _Commit] | None = None
         while self._running:
             rows = self._read(c, read_to)
             if not rows:
-                if job is not None:  # durable before reporting caught up; it may have appended to our inputs
-                    await job
-                    await self._committed(c, writing)
-                    job = writing = None
+                if in_flight is not None:  # durable before reporting caught up; it may have appended to our inputs
+                    await self._committed(c, *in_flight)
+                    in_flight = None
                     continue
                 c.caught_up.set()
                 async with self._wakeup:
@@ -342,18 +341,16 @@ class EmbeddedRuntime:
                 raise
             except Exception as exc:  # a sink failed as a whole: retry the batch later, never skip it
                 log.error("sink failed; batch will be retried", consumer=c.name, error=str(exc))
-                if job is not None:
-                    await job
-                    await self._committed(c, writing)
-                    job = writing = None
+                if in_flight is not None:
+                    await self._committed(c, *in_flight)
+                    in_flight = None
                 read_to = c.offset
                 await asyncio.sleep(1.0)
                 continue
             commit = self._batch_commit(c, rows[-1][0], outputs, rows_left(rows, self.batch_size))
-            if job is not None:  # one commit in flight at a time, in batch order
-                await job
-                await self._committed(c, writing)
-            job, writing = self._in_writer(self._write, commit), commit
+            if in_flight is not None:  # one commit in flight at a time, in batch order
+                await self._committed(c, *in_flight)
+            in_flight = self._in_writer(self._write, commit), commit
             read_to = commit.offset
             await asyncio.sleep(0)  # let producers and other consumers in between batches
 
@@ -369,7 +366,9 @@ class EmbeddedRuntime:
             state.deleted = set()
         return commit
 
-    async def _committed(self, c: _Consumer, commit: _Commit) -> None:
+    async def _committed(self, c: _Consumer, job: asyncio.Future, commit: _Commit) -> None:
+        """Wait for the writer thread's commit of a batch, then account for it."""
+        await job
         c.offset = commit.offset
         _count_appended(commit.outputs)
         # Counting the backlog reads every unprocessed row: at most once a second, not per batch.
