@@ -11,8 +11,8 @@ EndDeviceEvents messages (one confirmation each, 1 kB, the issuerTrackingID echo
 - kafka: a faust worker running the correlator against a real broker, from its first update to
   its last (the table's recovery from the changelog is not counted); ceiling: aiokafka consuming
   the same topic and parsing every message, no processing. Also measured, the runtime's floor: the
-  same worker with a processor that does nothing (bench/kafka_floor.py), which bounds the ratio. Without ``kafka_bootstrap`` a broker
-  is started with scripts/services/services.py and stopped after.
+  same worker with a processor that does nothing (bench/kafka_floor.py), which bounds the ratio.
+  Without ``kafka_bootstrap`` a broker is started with scripts/services/services.py and stopped after.
 
 ``run(quick, which, kafka_bootstrap) -> list[dict]`` (rows: name, items, items_per_s,
 ceiling_items_per_s, ratio, peak_rss_mb). Full size is 1,000,000; quick mode takes seconds.
@@ -253,9 +253,9 @@ def kafka(n: int, bootstrap: str | None, workers: int = 1) -> dict:
                              ((device(i).encode(), event_message(i), None) for i in range(n))))
         ceiling_rate = asyncio.run(_kafka_ceiling(bootstrap, prefix + topics.EDE_INBOUND, n))
         floor_rate = _runtime_floor(bootstrap, prefix, n)
-        env = dict(os.environ, ORCHESTRATOR_LOG_LEVEL=os.environ.get("BENCH_WORKER_LOG_LEVEL", "warning"), ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix,
-                   ORCHESTRATOR_CORRELATION_TICK_S="0", ORCHESTRATOR_PROGRAMS_DIR=str(ROOT / "programs"),
-                   ORCHESTRATOR_WORKER_METRICS_PORT="0")
+        env = dict(os.environ, ORCHESTRATOR_LOG_LEVEL=os.environ.get("BENCH_WORKER_LOG_LEVEL", "warning"),
+                   ORCHESTRATOR_KAFKA_TOPIC_PREFIX=prefix, ORCHESTRATOR_CORRELATION_TICK_S="0",
+                   ORCHESTRATOR_PROGRAMS_DIR=str(ROOT / "programs"), ORCHESTRATOR_WORKER_METRICS_PORT="0")
         procs = []
         for w in range(workers):  # one consumer group: the partitions are shared out between them
             log = open(work / f"worker-{w}.log", "wb")

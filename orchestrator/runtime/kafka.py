@@ -210,8 +210,8 @@ def _add_sink(app: faust.App, sink: Sink, names: TopicNames, batch: int = 200, *
     async def write(events: list) -> None:
         """Write one batch until it succeeds: a failing batch is retried, never skipped (the Sink
         contract), and its records are acked only after the write."""
-        records = [Record(topic=names.logical(e.message.topic), key=e.key.decode() if isinstance(e.key, bytes) else e.key,
-                          value=e.value) for e in events]
+        records = [Record(topic=names.logical(e.message.topic),
+                          key=e.key.decode() if isinstance(e.key, bytes) else e.key, value=e.value) for e in events]
         _count_consumed(sink.name, [r.topic for r in records])
         _observe_lag(app, lag, sink.name, events)
         delay = retry_s

@@ -61,7 +61,8 @@ async def test_every_record_of_a_backlog_is_processed_and_committed(tmp_path, ka
     await _produce(kafka_bootstrap, ((changelog_topic(app_id, PROCESSOR), json.dumps(f"warm|{i}").encode(), b"1",
                                       i % PARTITIONS) for i in range(STATE_KEYS)))
     # all of the backlog waits before the worker starts
-    await _produce(kafka_bootstrap, ((inbound, f"hes-{i}".encode(), b"<not iec" + b" " * 1000, None) for i in range(BACKLOG)))
+    await _produce(kafka_bootstrap, ((inbound, f"hes-{i}".encode(), b"<not iec" + b" " * 1000, None)
+                                     for i in range(BACKLOG)))
 
     procs = []
     for w in range(workers):  # one consumer group: the partitions are shared out
