@@ -72,6 +72,7 @@ async def test_api_answers_503_while_postgres_is_down_and_recovers(private_postg
         for method, path, kw in requests:
             async with http.request(method, path, **kw) as r:
                 body = await r.json(content_type=None)
+                statuses[(f"{method} {path}", r.status)] += 1
                 assert (r.status, r.content_type) == (503, PROBLEM), (path, r.status, body)
                 assert int(r.headers["Retry-After"]) > 0
                 assert body["status"] == 503 and body["title"] == "Service Unavailable"
@@ -83,6 +84,7 @@ async def test_api_answers_503_while_postgres_is_down_and_recovers(private_postg
         async with http.get("/healthz") as r:
             assert r.status == 200  # alive: nothing to restart
         async with http.post("/iec/v1/messages", data=b"<x/>", headers=iec_auth) as r:
+            statuses[("/iec/v1/messages", r.status)] += 1
             assert r.status == 503 and "Retry-After" in r.headers, await r.text()
 
         private_postgres.start()
