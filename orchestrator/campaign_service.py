@@ -32,10 +32,13 @@ from orchestrator.core.campaigns import (
 from orchestrator.core.programs import Program
 from orchestrator.core.topology import TopologyView
 from orchestrator.dispatcher import Dispatcher, TopologyLoader
+from orchestrator.logs import get_logger
 from orchestrator.scheduler import CampaignScheduler
 from orchestrator.store.campaigns import CampaignStore, campaign_dict
 from orchestrator.store import dispatch_view
 from orchestrator.store.models import utcnow
+
+log = get_logger(__name__)
 
 
 class NotFound(LookupError):
@@ -237,10 +240,14 @@ async def start_campaigns(settings, engine, publisher, url: str, stack, in_outag
     from orchestrator.store.db import sessionmaker
     from orchestrator.store.topology import TopologyStore
 
-    programs = load_programs([settings.programs_dir]) if settings.programs_dir.is_dir() else {}
     sessions = sessionmaker(engine)
     store = CampaignStore(sessions)
-    await store.sync_programs(programs.values())
+    if settings.programs_dir.is_dir():  # programs added, changed or removed since the last start are audited
+        programs = load_programs([settings.programs_dir])
+        await store.sync_programs(programs.values(), source=str(settings.programs_dir.resolve()))
+    else:  # a missing directory is a configuration slip, not the removal of every program: nothing is synced
+        log.warning("programs directory not found; no programs loaded", programs_dir=str(settings.programs_dir))
+        programs = {}
     topology = TopologyStore(sessions).load_view
     dispatcher = Dispatcher(store, programs, topology, publisher, message_size=settings.dispatch_message_size,
                             reply_address=settings.dispatch_reply_address or f"{url}/iec/v1/messages",

@@ -23,6 +23,9 @@ from orchestrator.core.programs import Program
 from orchestrator.store.models import Base, UtcDateTime, utcnow
 
 CHUNK = 5000
+PROGRAMS_ACTOR = "programs-dir"  # the actor of program changes found when the programs directory is loaded
+PROGRAM_SYNC_LOCK = 0x70726F67  # PostgreSQL advisory lock serialising program syncs ("prog")
+SHORT_VALUE = 200  # audit details quote a changed field's old and new values up to this many characters (JSON)
 
 
 class ProgramRow(Base):
@@ -119,14 +122,57 @@ class CampaignStore:
         return self._sessions
 
     # ------------------------------------------------------------------ programs
-    async def sync_programs(self, programs: Iterable[Program]) -> None:
+    async def sync_programs(self, programs: Iterable[Program], *, source: str | None = None,
+                            actor: str = PROGRAMS_ACTOR) -> list[dict]:
+        """Write the programs loaded from ``source`` (the programs directory) to the catalogue and
+        audit what changed since the last sync, in the same transaction as the upsert:
+
+        - a program never seen before: ``create``;
+        - a stored program whose definition differs: ``modify``, the detail naming the changed
+          top-level fields (with old and new values where they are short);
+        - a stored program not among ``programs``: ``remove``, once;
+        - an unchanged program: nothing.
+
+        A removed program's row is kept as it was, not deleted: campaigns name their program by id,
+        and the definition an old event ran with stays in the catalogue for whoever reads its
+        history. The ``remove`` audit row is the mark (no column, no migration): a program whose
+        latest audit action is ``remove`` is not reported again, and one that comes back is a
+        ``create`` again (with the fields that differ from the kept definition, if any). Returns
+        the audit entries written.
+        """
         from orchestrator.store.topology import _upsert
 
+        now = utcnow()
+        loaded = {p.id: p for p in programs}
         values = [{"id": p.id, "name": p.name, "kind": p.kind.value, "definition": p.model_dump_json(),
-                   "loaded_at": utcnow()} for p in programs]
-        if values:
-            async with self._sessions() as s, s.begin():
+                   "loaded_at": now} for p in loaded.values()]
+        where = {"from": source} if source else {}
+        entries: list[tuple[str, str, dict]] = []
+        async with self._sessions() as s, s.begin():
+            if s.bind.dialect.name == "postgresql":  # two API processes starting at once: one sync after the other
+                await s.execute(select(func.pg_advisory_xact_lock(PROGRAM_SYNC_LOCK)))
+            stored = dict((await s.execute(select(ProgramRow.id, ProgramRow.definition))).all())
+            latest = select(func.max(AuditRow.id)).where(AuditRow.entity == "program").group_by(AuditRow.entity_id)
+            last_action = dict((await s.execute(select(AuditRow.entity_id, AuditRow.action)
+                                                .where(AuditRow.id.in_(latest)))).all())
+            for v in values:
+                pid = v["id"]
+                if pid not in stored:
+                    entries.append((pid, "create", {**where, "name": v["name"], "kind": v["kind"]}))
+                    continue
+                changes = _changed_fields(json.loads(stored[pid]), json.loads(v["definition"]))
+                if last_action.get(pid) == "remove":
+                    entries.append((pid, "create", {**where, "name": v["name"], "kind": v["kind"], "again": True,
+                                                    **changes}))
+                elif changes:
+                    entries.append((pid, "modify", {**where, **changes}))
+            for pid in sorted(set(stored) - set(loaded)):
+                if last_action.get(pid) != "remove":
+                    entries.append((pid, "remove", {**where, "kept": True}))
+            if values:
                 await s.execute(_upsert(s.bind.dialect.name, ProgramRow, values))
+            s.add_all([self._audit_row(actor, "program", pid, action, detail) for pid, action, detail in entries])
+        return [{"entity_id": pid, "action": action, "detail": detail} for pid, action, detail in entries]
 
     # ------------------------------------------------------------------ campaigns
     async def create(self, c: Campaign, actor: str, detail: dict | None = None) -> None:
@@ -361,6 +407,19 @@ class CampaignStore:
                                     .order_by(AuditRow.id).limit(limit))).scalars()
             return [{"at": r.at.isoformat(), "actor": r.actor, "entity": r.entity, "action": r.action,
                      "detail": json.loads(r.detail)} for r in rows]
+
+
+def _changed_fields(old: dict, new: dict) -> dict[str, Any]:
+    """``{"fields": [...], "old": {...}, "new": {...}}`` for the top-level fields that differ (values
+    only where their JSON is short); empty if none does."""
+    fields = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    if not fields:
+        return {}
+
+    def short(d: dict) -> dict:
+        return {k: d.get(k) for k in fields if len(json.dumps(d.get(k), default=str)) <= SHORT_VALUE}
+
+    return {"fields": fields, "old": short(old), "new": short(new)}
 
 
 def _memoised(process):
