@@ -1,9 +1,16 @@
-"""Structured logs (structlog): JSON lines by default, with correlation ids bound per message."""
+"""Structured logs (structlog): JSON lines by default, with correlation ids bound per message.
+
+Secrets are never logged: callers do not pass them, and as a second line ``_redact`` replaces the
+value of any field named like a secret (``authorization``, ``cookie``, ``password``, ``token``,
+``secret``, ``*_password`` ...) and the password of any ``scheme://user:password@host`` URL in a
+string field by ``****``; library records (stdlib logging) get the URL rule too.
+"""
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -32,6 +39,49 @@ def _merge_lazy_fields(logger, method: str, event: dict) -> dict:
     return event
 
 
+SENSITIVE_KEYS = frozenset({"authorization", "proxy_authorization", "cookie", "cookies", "set_cookie", "password",
+                            "passwd", "secret", "token", "api_token", "credentials", "csrf", "_csrf", "x_csrf_token",
+                            "session_secret", "admin_password"})
+SENSITIVE_SUFFIXES = ("_password", "_secret", "_token", "_cookie")
+MASK = "****"
+_URL_PASSWORD = re.compile(r"([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@", re.IGNORECASE)
+
+
+def _sensitive(key: object) -> bool:
+    k = str(key).lower().replace("-", "_")
+    return k in SENSITIVE_KEYS or k.endswith(SENSITIVE_SUFFIXES)
+
+
+def mask_url_passwords(text: str) -> str:
+    """``scheme://user:password@host`` -> ``scheme://user:****@host``, anywhere in ``text``."""
+    return _URL_PASSWORD.sub(rf"\1{MASK}@", text) if "://" in text and "@" in text else text
+
+
+def _masked(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return mask_url_passwords(value)
+    if isinstance(value, Mapping) and depth < 3:  # e.g. headers or a form passed whole
+        return {k: MASK if _sensitive(k) and v not in (None, "") else _masked(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _redact(logger, method: str, event: dict) -> dict:
+    for key, value in event.items():
+        event[key] = MASK if _sensitive(key) and value not in (None, "") else _masked(value)
+    return event
+
+
+class _RedactUrlPasswords(logging.Filter):
+    """The URL rule for library records (aiohttp, SQLAlchemy, APScheduler log through stdlib logging)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_url_passwords(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
 class _CurrentStderr:
     """Writes to whatever ``sys.stderr`` is now: test runners and daemons swap it after start."""
 
@@ -51,6 +101,7 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
+            _redact,  # last before rendering: bound, lazy and exception fields included
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
@@ -60,6 +111,8 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
     # Libraries (aiohttp, faust, aiokafka, alembic) log through stdlib logging: same stream, same level.
     logging.basicConfig(stream=_CurrentStderr(), level=max(logging.getLevelName(level.upper()), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_RedactUrlPasswords())
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
 
 
