@@ -1,6 +1,6 @@
 """The IEC endpoint under a modest fixed-rate load while a campaign dispatches (bench/iec_load.py,
 short): every message answered OK, stored once on ``ede.inbound`` and consumed; no errors.
-Counts only: the timing figures belong to the benchmark."""
+Counts are checked; the rates and latencies are printed, not judged (they belong to the benchmark)."""
 from __future__ import annotations
 
 import runpy
@@ -18,3 +18,6 @@ async def test_fixed_rate_load_while_a_campaign_runs_loses_nothing(tmp_path, lon
     assert result["ok"] == result["stored"] == sent and result["lost"] == 0
     assert result["drained"] and result["dead_lettered_downstream"] == 0
     assert result["campaign_sent"] == 2000  # the campaign dispatched every device meanwhile
+    # The report: achieved rates, reply latency (p50/p99) and errors, printed for the reader, not judged.
+    print({k: result[k] for k in ("target_rate", "send_rate", "items_per_s", "p50_ms", "p99_ms", "ok", "errors",
+                                  "stored", "lost", "campaign_sent")})
