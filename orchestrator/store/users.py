@@ -6,7 +6,8 @@ is stored, which is enough for a secret of that entropy and lets a request be ch
 indexed lookup. Tokens may expire and are revoked by name (the row stays, with ``revoked_at``).
 
 The audit log is the ``audit_log`` table of the campaign store (``store.campaigns.AuditRow``):
-one append-only table for every operator action, whichever module records it.
+one append-only table for every operator action, whichever module records it (the database
+refuses UPDATE and DELETE on it: migration 0011).
 """
 from __future__ import annotations
 
