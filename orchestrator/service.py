@@ -104,8 +104,9 @@ async def start(settings: Settings, stack: AsyncExitStack) -> Running:
         for s in correlation.sinks:
             runtime.add_sink(s)
         from orchestrator.headend.audit import ControlAudit  # a row per control sent
+        from orchestrator.headend.wiring import client_tuning  # timeout, retries, circuit breaker
         headend_client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime,
-                                       audit=ControlAudit(sessionmaker(engine)))
+                                       audit=ControlAudit(sessionmaker(engine)), **client_tuning(settings))
         runtime.add_sink(headend_client.sink())
         stack.push_async_callback(headend_client.close)  # after runtime.stop: no batch is left sending
         await runtime.start()

@@ -114,6 +114,11 @@ class CircuitBreaker:
             return True
         return False
 
+    def holds(self, trial: bool) -> bool:
+        """Whether a request let through earlier may still be sent (again): not once the circuit has
+        opened meanwhile, and while it is half-open only the trial."""
+        return self.state == self.CLOSED or (trial and self.state == self.HALF_OPEN)
+
     def success(self) -> None:
         self.failures = 0
         self._trial = False
@@ -160,6 +165,10 @@ class _Link:
 
 class TransportError(Exception):
     pass
+
+
+class CircuitOpened(Exception):
+    """The circuit opened while the request waited for a slot or for its next attempt."""
 
 
 class HeadEndClient:
@@ -254,11 +263,17 @@ class HeadEndClient:
             HEADEND_REQUESTS.labels(headend=name, outcome="circuit_open").inc()
             return self._undelivered(record, name, request, CIRCUIT_OPEN,
                                      f"circuit to {name} open after {link.breaker.failures} failures")
+        trial = link.breaker.state == CircuitBreaker.HALF_OPEN
         body, soap_action = self._body(request, record.value, link.config)
         if not await self._audited(record, name, request, link):
             return self._undelivered(record, name, request, NOT_AUDITED, "audit log not writable")
         try:
-            status, answer = await self._post(link, body, soap_action)
+            status, answer = await self._post(link, body, soap_action, trial)
+        except CircuitOpened:  # other requests failed meanwhile: this one is not sent (again)
+            HEADEND_REQUESTS.labels(headend=name, outcome="circuit_open").inc()
+            return self._undelivered(record, name, request, CIRCUIT_OPEN,
+                                     f"circuit to {name} opened after {link.breaker.failures} failures "
+                                     f"while the request waited to be sent")
         except TransportError as exc:
             link.breaker.failure()
             HEADEND_REQUESTS.labels(headend=name, outcome="transport_error").inc()
@@ -317,7 +332,8 @@ class HeadEndClient:
         root = (request.root or "").rpartition("}")[2] or f"{(request.verb or '').capitalize()}{request.noun}"
         return soap_wrap(raw, version), f"http://iec.ch/TC57/2011/{request.noun}/{root}"
 
-    async def _post(self, link: _Link, body: bytes, soap_action: str) -> tuple[int, bytes]:
+    async def _post(self, link: _Link, body: bytes, soap_action: str, trial: bool = False) -> tuple[int, bytes]:
+        """POST with retries; stops with CircuitOpened as soon as the head-end's circuit opens."""
         config = link.config
         headers = {"Content-Type": "application/xml"}
         if config.transport == "soap11":
@@ -334,6 +350,8 @@ class HeadEndClient:
                 delay *= 2
             await link.bucket.acquire()
             async with link.slots:
+                if not link.breaker.holds(trial):
+                    raise CircuitOpened(config.name)
                 HEADEND_IN_FLIGHT.labels(headend=config.name).inc()
                 started = time.perf_counter()
                 try:

@@ -29,6 +29,14 @@ class LazyKafkaPublisher:
         await self._publisher.publish(records)
 
 
+def client_tuning(settings: Settings) -> dict:
+    """The head-end client's timeout, retry and circuit breaker settings, as its keyword arguments."""
+    return {"timeout_s": settings.headend_timeout_s, "attempts": settings.headend_attempts,
+            "backoff_s": settings.headend_backoff_s, "max_backoff_s": settings.headend_backoff_max_s,
+            "breaker_threshold": settings.headend_breaker_threshold,
+            "breaker_reset_s": settings.headend_breaker_reset_s}
+
+
 def kafka_sinks(settings: Settings, engine) -> list[Sink]:
     from orchestrator.headend.audit import ControlAudit
     from orchestrator.store.db import sessionmaker
@@ -36,5 +44,5 @@ def kafka_sinks(settings: Settings, engine) -> list[Sink]:
 
     client = HeadEndClient(HeadendStore(sessionmaker(engine)),
                            LazyKafkaPublisher(settings.kafka_bootstrap, settings.kafka_topic_prefix),
-                           audit=ControlAudit(sessionmaker(engine)))
+                           audit=ControlAudit(sessionmaker(engine)), **client_tuning(settings))
     return [client.sink()]
