@@ -27,6 +27,7 @@ from orchestrator.core.campaigns import (
 )
 from orchestrator.core.dispatch import DispatchState
 from orchestrator.core.programs import Program
+from orchestrator.store import dispatch_view
 from orchestrator.store.campaigns import StaleCampaign
 
 API = "/api/v1"
@@ -223,7 +224,8 @@ async def list_dispatches(request: web.Request) -> web.Response:
     if state is not None and state not in DispatchState.__members__:
         raise web.HTTPBadRequest(text=f"state must be one of {', '.join(DispatchState.__members__)}")
     limit = _int(request, "limit", 100, 1, 1000)
-    rows = await svc.store.records(c.id, state=state, after=request.query.get("after"), limit=limit)
+    rows = await dispatch_view.records(svc.store.sessions, c.id, state=state, after=request.query.get("after"),
+                                       limit=limit)
     return _json(DispatchPage(items=[DispatchRecord.model_validate(r) for r in rows],
                               next=rows[-1]["device"] if len(rows) == limit else None))
 

@@ -40,6 +40,7 @@ from orchestrator.core.campaigns import (
 from orchestrator.core.dispatch import DispatchState
 from orchestrator.core.topology import TargetKind
 from orchestrator.logs import get_logger
+from orchestrator.store import dispatch_view
 from orchestrator.store.campaigns import RECORD_COLUMNS, StaleCampaign
 from orchestrator.store.models import utcnow
 from orchestrator.store.users import Principal, Role
@@ -591,7 +592,7 @@ async def event_csv(request: web.Request) -> web.StreamResponse:
     writer.writerow(RECORD_COLUMNS)
     after = None
     while True:
-        rows = await svc.store.records(c.id, after=after, limit=1000)
+        rows = await dispatch_view.records(svc.store.sessions, c.id, after=after, limit=1000)
         for r in rows:
             writer.writerow([_csv_cell(r[k]) for k in RECORD_COLUMNS])
         await response.write(buf.getvalue().encode())

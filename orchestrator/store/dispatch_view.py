@@ -59,3 +59,27 @@ async def estimated_kw(sessions: async_sessionmaker, campaign: str) -> float:
         kw = (await s.execute(select(func.coalesce(func.sum(P.est_kw), 0.0))
                               .where(P.campaign == campaign, P.state.in_(TOOK_PART)))).scalar_one()
     return round(float(kw), 3)
+
+
+# The event's per-device listing (REST and console CSV): the dispatcher's columns, with what the
+# correlation engine knows where its row wins (state, attempt, message, deadline, cause, detail).
+RECORD = {"campaign": R.campaign, "device": R.device, "state": STATE, "attempt": pick(P.attempt, R.attempt),
+          "headend": HEADEND, "step": R.step,
+          "message_id": pick(func.coalesce(P.message_id, R.message_id), R.message_id),
+          "start_at": R.start_at, "end_at": R.end_at, "deadline": pick(P.deadline, R.deadline), "updated_at": UPDATED,
+          "cause": CAUSE, "cause_message_id": pick(P.cause_message_id, R.cause_message_id), "detail": DETAIL}
+
+
+async def records(sessions: async_sessionmaker, campaign: str, *, state: str | None = None, after: str | None = None,
+                  limit: int = 100) -> list[dict]:
+    """Each device's current record in ``campaign``, ordered by device, keyset-paginated with
+    ``after`` (the last device seen); ``state`` filters on the current state."""
+    cond = [R.campaign == campaign]
+    if state:
+        cond.append(STATE == state)
+    if after:
+        cond.append(R.device > after)
+    async with sessions() as s:
+        rows = await s.execute(select(*RECORD.values()).select_from(R).outerjoin(*JOIN).where(*cond)
+                               .order_by(R.device).limit(limit))
+        return [dict(zip(RECORD, r)) for r in rows]

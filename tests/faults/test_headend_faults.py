@@ -27,7 +27,6 @@ import aiohttp
 import yaml
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import func, select
 
 from orchestrator import topics
 from orchestrator.headend.client import CircuitBreaker, HeadEndClient
@@ -45,13 +44,11 @@ from orchestrator.runtime.embedded import EmbeddedRuntime
 from orchestrator.simulator import generate_fleet
 from orchestrator.simulator.behaviour import Behaviour, Latency
 from orchestrator.simulator.headend import OrchestratorLink
-from orchestrator.store import dispatch_view
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.headends import HeadendStore
 from tests.faults.campaign import KINDS, PROGRAM, RecordingHeadEnd, write_programs
 from tests.faults.embedded import EmbeddedServer, free_port
 
-R, P = dispatch_view.R, dispatch_view.P
 
 # The dispatcher sends devices in the order of their head-end's name: the slow one's comes first.
 OK, SLOW, DOWN, GARBAGE = "hes-ok", "hes-busy", "hes-down", "hes-garbage"
@@ -151,19 +148,19 @@ async def register(server: EmbeddedServer, urls: dict[str, str]) -> None:
         await engine.dispose()
 
 
-async def devices_now(server: EmbeddedServer, event: str) -> list[dict]:
-    """Each device's state, head-end, detail and control MessageID as the event API derives them
-    (``store.dispatch_view``), read from the catalogue file: ``GET /events/{id}/dispatches`` shows
-    the dispatcher's own records only, where a device answered by its head-end still reads SENT."""
-    engine = make_engine(server.catalogue_url)
-    try:
-        async with sessionmaker(engine)() as s:
-            rows = await s.execute(select(R.device, dispatch_view.HEADEND, dispatch_view.STATE, dispatch_view.DETAIL,
-                                          func.coalesce(P.message_id, R.message_id))
-                                   .select_from(R).outerjoin(*dispatch_view.JOIN).where(R.campaign == event))
-            return [dict(zip(("device", "headend", "state", "detail", "message_id"), r)) for r in rows]
-    finally:
-        await engine.dispose()
+async def devices_now(http, url: str, event: str) -> list[dict]:
+    """Each device's current record (state, head-end, detail, control MessageID) from the event API,
+    page by page."""
+    records: list[dict] = []
+    after = ""
+    while True:
+        async with http.get(f"{url}/api/v1/events/{event}/dispatches", params={"limit": 1000, "after": after}) as r:
+            assert r.status == 200, await r.text()
+            page = await r.json()
+        records += page["items"]
+        if not page["next"]:
+            return records
+        after = page["next"]
 
 
 async def headend_states(http, url: str, event: str, headend: str) -> Counter:
@@ -232,7 +229,7 @@ async def test_slow_down_and_garbage_head_ends_fail_their_devices_and_open_their
         # Every device ends in the state its head-end implies, with the reason's code.
         assert {h: await headend_states(http, server.url, event, h) for h in HEADENDS} == {
             OK: Counter(CONFIRMED=len(behind[OK])), **{h: Counter(REJECTED=len(behind[h])) for h in (SLOW, DOWN, GARBAGE)}}
-        records = await devices_now(server, event)
+        records = await devices_now(http, server.url, event)
         assert {r["device"]: r["headend"] for r in records} == {d: h for h, ds in behind.items() for d in ds}
         assert Counter((r["headend"], r["state"]) for r in records) == Counter(
             {(h, "CONFIRMED" if h == OK else "REJECTED"): len(behind[h]) for h in HEADENDS})
