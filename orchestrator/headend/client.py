@@ -343,7 +343,10 @@ class HeadEndClient:
         delay = self.backoff_s
         last = ""
         assert self._session is not None and config.url
-        for attempt in range(self.attempts):
+        # A half-open trial asks once whether the head-end is back: retrying it would hold the batch
+        # (and every other head-end's requests in it) for the whole retry schedule each reset period.
+        attempts = 1 if trial else self.attempts
+        for attempt in range(attempts):
             if attempt:
                 HEADEND_RETRIES.labels(headend=config.name).inc()
                 await asyncio.sleep(min(self.max_backoff_s, delay) * self._rng.uniform(0.5, 1.5))
@@ -368,7 +371,8 @@ class HeadEndClient:
                 last = f"HTTP {status}"
                 continue
             return status, answer
-        raise TransportError(f"{config.url}: {last} after {self.attempts} attempts")
+        raise TransportError(f"{config.url}: {last} after {attempts} attempt{'s' if attempts > 1 else ''}"
+                             f"{' (trial of a half-open circuit)' if trial else ''}")
 
     def _reply_record(self, reply: Message, answer: bytes, name: str, request: Message) -> Record:
         header = reply.Header

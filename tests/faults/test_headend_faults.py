@@ -304,7 +304,8 @@ async def test_requests_between_attempts_stop_when_the_circuit_opens(tmp_path):
     """Ten requests of one batch, all let through while the circuit is closed; the third to run out
     of attempts opens it, and those still waiting for their next attempt are failed 5.5 unsent.
     A short timeout beside long backoffs (0.2-0.6, 0.4-1.2, 0.8-2.4 s) spreads the requests' ends.
-    Once the head-end answers again, the trial request after the reset time closes the circuit."""
+    After the reset time a trial request is sent once: while the head-end is still slow it opens the
+    circuit again, once the head-end answers it closes it."""
     timeout_s, attempts = 0.3, 4
     url = f"sqlite+aiosqlite:///{tmp_path / 'catalogue.db'}"
     await upgrade_async(url)
@@ -331,8 +332,14 @@ async def test_requests_between_attempts_stop_when_the_circuit_opens(tmp_path):
         opened = sorted(slow.arrivals[i][-1] + timeout_s for i in unreachable)[2]
         assert [t for ts in slow.arrivals.values() for t in ts if t > opened + 0.25] == []
 
+        # The reset time is over while the head-end is still slow: one trial, one attempt, open again.
+        client.breaker(SLOW).reset_s = 0.0
+        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls("trial"))])
+        assert len(slow.arrivals["trial"]) == 1 and client.breaker(SLOW).state == CircuitBreaker.OPEN
+        [reply] = [r for r in runtime.read_topic(topics.EDC_REPLIES) if r.key == "trial"]
+        assert parse_end_device_controls_reply(reply.value).errors[0].code == "5.4"
+
         slow.answer = promptly
-        client.breaker(SLOW).reset_s = 0.0  # the reset time is over
         await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls("again"))])
         assert client.breaker(SLOW).state == CircuitBreaker.CLOSED
         assert HEADEND_CIRCUIT.labels(headend=SLOW)._value.get() == CircuitBreaker.CLOSED
