@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     headend_backoff_max_s: float = Field(10.0, ge=0, description="longest retry delay towards a head-end")
     headend_breaker_threshold: int = Field(5, ge=1, description="requests failed in a row that open a head-end's circuit")
     headend_breaker_reset_s: float = Field(30.0, gt=0, description="an open circuit lets one trial request through after this")
+    headend_breaker_reset_max_s: float = Field(600.0, gt=0, description="longest wait between trials: each failed trial doubles the wait up to this")
     auth_required: bool = Field(True, description="require a token (API) or login (console); false only for a lab")
     session_secret: SecretStr | None = Field(None, description="signs console session cookies; default: generated into data_dir/session.key")
     session_max_age_s: int = Field(8 * 3600, ge=60, description="console session lifetime")

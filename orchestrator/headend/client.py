@@ -85,12 +85,19 @@ def soap_wrap(body: bytes, version: SoapVersion | None) -> bytes:
 
 
 class CircuitBreaker:
-    """closed → (``threshold`` failures in a row) → open → (``reset_s``) → half-open → one trial."""
+    """closed → (``threshold`` failures in a row) → open → (``wait_s``) → half-open → one trial.
+
+    ``wait_s`` starts at ``reset_s`` and doubles with each failed trial up to ``max_reset_s``: a trial
+    to a head-end that stays silent costs the batch it rides in a timeout, so a long outage is
+    probed less and less often; a success brings the wait back to ``reset_s``.
+    """
 
     CLOSED, HALF_OPEN, OPEN = 0, 1, 2
 
-    def __init__(self, name: str, threshold: int = 5, reset_s: float = 30.0):
+    def __init__(self, name: str, threshold: int = 5, reset_s: float = 30.0, max_reset_s: float | None = None):
         self.name, self.threshold, self.reset_s = name, threshold, reset_s
+        self.max_reset_s = max(reset_s, max_reset_s if max_reset_s is not None else reset_s)
+        self.wait_s = reset_s
         self.failures = 0
         self.opened_at = 0.0
         self.state = self.CLOSED
@@ -99,12 +106,13 @@ class CircuitBreaker:
 
     def _set(self, state: int) -> None:
         if state != self.state:
-            log.warning("head-end circuit", headend=self.name, state=("closed", "half-open", "open")[state])
+            log.warning("head-end circuit", headend=self.name, state=("closed", "half-open", "open")[state],
+                        **({"next_trial_in_s": self.wait_s} if state == self.OPEN else {}))
         self.state = state
         HEADEND_CIRCUIT.labels(headend=self.name).set(state)
 
     def allow(self) -> bool:
-        if self.state == self.OPEN and time.monotonic() - self.opened_at >= self.reset_s:
+        if self.state == self.OPEN and time.monotonic() - self.opened_at >= self.wait_s:
             self._set(self.HALF_OPEN)
             self._trial = False
         if self.state == self.CLOSED:
@@ -122,11 +130,14 @@ class CircuitBreaker:
     def success(self) -> None:
         self.failures = 0
         self._trial = False
+        self.wait_s = self.reset_s
         self._set(self.CLOSED)
 
     def failure(self) -> None:
         self.failures += 1
         self._trial = False
+        if self.state == self.HALF_OPEN:  # the trial failed: wait longer before the next one
+            self.wait_s = min(self.max_reset_s, self.wait_s * 2)
         if self.state == self.HALF_OPEN or self.failures >= self.threshold:
             self.opened_at = time.monotonic()
             self._set(self.OPEN)
@@ -176,7 +187,8 @@ class HeadEndClient:
 
     def __init__(self, headends, publisher, *, reply_address: str | None = None, timeout_s: float = 30.0,
                  attempts: int = 4, backoff_s: float = 0.5, max_backoff_s: float = 10.0,
-                 breaker_threshold: int = 5, breaker_reset_s: float = 30.0, refresh_s: float = 30.0,
+                 breaker_threshold: int = 5, breaker_reset_s: float = 30.0, breaker_reset_max_s: float = 600.0,
+                 refresh_s: float = 30.0,
                  audit: ControlAudit | None = None):
         self.headends = headends  # store.headends.HeadendStore (or anything with ``async get(name)``)
         self.publisher = publisher
@@ -185,6 +197,7 @@ class HeadEndClient:
         self.timeout_s, self.attempts = timeout_s, attempts
         self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
         self.breaker_threshold, self.breaker_reset_s = breaker_threshold, breaker_reset_s
+        self.breaker_reset_max_s = breaker_reset_max_s
         self.refresh_s = refresh_s
         self._links: dict[str, _Link] = {}
         self._loading = asyncio.Lock()
@@ -232,7 +245,8 @@ class HeadEndClient:
             return None
         if link is None:
             link = _Link(config, asyncio.Semaphore(config.max_concurrency), TokenBucket(config.rate_per_s),
-                         CircuitBreaker(name, self.breaker_threshold, self.breaker_reset_s))
+                         CircuitBreaker(name, self.breaker_threshold, self.breaker_reset_s,
+                                        self.breaker_reset_max_s))
             self._links[name] = link
         else:  # settings may have changed; the breaker's memory stays
             if config.max_concurrency != link.config.max_concurrency:

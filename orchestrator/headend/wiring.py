@@ -34,7 +34,8 @@ def client_tuning(settings: Settings) -> dict:
     return {"timeout_s": settings.headend_timeout_s, "attempts": settings.headend_attempts,
             "backoff_s": settings.headend_backoff_s, "max_backoff_s": settings.headend_backoff_max_s,
             "breaker_threshold": settings.headend_breaker_threshold,
-            "breaker_reset_s": settings.headend_breaker_reset_s}
+            "breaker_reset_s": settings.headend_breaker_reset_s,
+            "breaker_reset_max_s": settings.headend_breaker_reset_max_s}
 
 
 def kafka_sinks(settings: Settings, engine) -> list[Sink]:

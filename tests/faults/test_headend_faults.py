@@ -333,7 +333,7 @@ async def test_requests_between_attempts_stop_when_the_circuit_opens(tmp_path):
         assert [t for ts in slow.arrivals.values() for t in ts if t > opened + 0.25] == []
 
         # The reset time is over while the head-end is still slow: one trial, one attempt, open again.
-        client.breaker(SLOW).reset_s = 0.0
+        client.breaker(SLOW).wait_s = 0.0
         await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls("trial"))])
         assert len(slow.arrivals["trial"]) == 1 and client.breaker(SLOW).state == CircuitBreaker.OPEN
         [reply] = [r for r in runtime.read_topic(topics.EDC_REPLIES) if r.key == "trial"]

@@ -182,6 +182,25 @@ def test_breaker_half_opens_after_the_reset_time():
     assert breaker.state == CircuitBreaker.CLOSED and breaker.allow()
 
 
+def test_each_failed_trial_doubles_the_wait_for_the_next_up_to_the_limit():
+    breaker = CircuitBreaker("hes-y", threshold=2, reset_s=10.0, max_reset_s=35.0)
+    breaker.failure()
+    breaker.failure()
+    assert breaker.state == CircuitBreaker.OPEN and breaker.wait_s == 10.0 and not breaker.allow()
+    waits = []
+    for _ in range(4):
+        breaker.opened_at -= breaker.wait_s  # the wait is over
+        assert breaker.allow() and breaker.state == CircuitBreaker.HALF_OPEN
+        breaker.failure()  # the trial failed
+        assert breaker.state == CircuitBreaker.OPEN and not breaker.allow()
+        waits.append(breaker.wait_s)
+    assert waits == [20.0, 35.0, 35.0, 35.0]
+    breaker.opened_at -= breaker.wait_s
+    assert breaker.allow()
+    breaker.success()
+    assert breaker.state == CircuitBreaker.CLOSED and breaker.wait_s == 10.0
+
+
 async def test_a_kafka_head_end_gets_its_requests_on_its_own_topic(parts):
     headends, runtime, client = parts
     from orchestrator.store.headends import HeadendError
