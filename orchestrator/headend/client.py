@@ -26,6 +26,7 @@ import asyncio
 import random
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -182,6 +183,10 @@ class CircuitOpened(Exception):
     """The circuit opened while the request waited for a slot or for its next attempt."""
 
 
+class NotAudited(Exception):
+    """The control's audit row could not be written: it is not sent."""
+
+
 class HeadEndClient:
     """Sends ``edc.outbound`` requests to head-ends; ``sink()`` gives the runtime's Sink."""
 
@@ -279,10 +284,14 @@ class HeadEndClient:
                                      f"circuit to {name} open after {link.breaker.failures} failures")
         trial = link.breaker.state == CircuitBreaker.HALF_OPEN
         body, soap_action = self._body(request, record.value, link.config)
-        if not await self._audited(record, name, request, link):
-            return self._undelivered(record, name, request, NOT_AUDITED, "audit log not writable")
+
+        async def audited() -> bool:  # just before the first POST: a request cut short is never audited as sent
+            return await self._audited(record, name, request, link)
+
         try:
-            status, answer = await self._post(link, body, soap_action, trial)
+            status, answer = await self._post(link, body, soap_action, trial, audited)
+        except NotAudited:
+            return self._undelivered(record, name, request, NOT_AUDITED, "audit log not writable")
         except CircuitOpened:  # other requests failed meanwhile: this one is not sent (again)
             HEADEND_REQUESTS.labels(headend=name, outcome="circuit_open").inc()
             return self._undelivered(record, name, request, CIRCUIT_OPEN,
@@ -346,8 +355,10 @@ class HeadEndClient:
         root = (request.root or "").rpartition("}")[2] or f"{(request.verb or '').capitalize()}{request.noun}"
         return soap_wrap(raw, version), f"http://iec.ch/TC57/2011/{request.noun}/{root}"
 
-    async def _post(self, link: _Link, body: bytes, soap_action: str, trial: bool = False) -> tuple[int, bytes]:
-        """POST with retries; stops with CircuitOpened as soon as the head-end's circuit opens."""
+    async def _post(self, link: _Link, body: bytes, soap_action: str, trial: bool = False,
+                    audited: Callable[[], Awaitable[bool]] | None = None) -> tuple[int, bytes]:
+        """POST with retries; stops with CircuitOpened as soon as the head-end's circuit opens.
+        ``audited`` runs once, right before the first POST; False stops the request (NotAudited)."""
         config = link.config
         headers = {"Content-Type": "application/xml"}
         if config.transport == "soap11":
@@ -369,6 +380,10 @@ class HeadEndClient:
             async with link.slots:
                 if not link.breaker.holds(trial):
                     raise CircuitOpened(config.name)
+                if audited is not None:
+                    if not await audited():
+                        raise NotAudited(config.name)
+                    audited = None
                 HEADEND_IN_FLIGHT.labels(headend=config.name).inc()
                 started = time.perf_counter()
                 try:

@@ -29,6 +29,7 @@ from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.headends import HeadendStore
 from orchestrator.store.topology import TopologyStore
+from orchestrator.store.users import UserStore
 from tests.campaigns.fleet import fleet_rows
 from tests.headend.test_client import controls, letters, serve
 
@@ -160,3 +161,39 @@ async def test_a_control_whose_audit_row_cannot_be_written_is_not_sent(tmp_path)
     assert letter.code == NOT_AUDITED.code and letter.payload == body.decode()
     await runtime.stop()
     await engine.dispose()
+
+
+async def test_a_control_cut_short_before_its_first_post_has_no_audit_row(tmp_path):
+    """One slot towards a head-end that never answers in time: the first control takes the slot
+    and times out, which opens the circuit; the two waiting behind it are failed 5.5 without ever
+    being posted, and only the posted one has an audit row."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'catalogue.db'}"
+    await upgrade_async(url)
+    engine = make_engine(url)
+    runtime = EmbeddedRuntime(tmp_path / "runtime.db")
+    runtime.open()
+    posted: list[str] = []
+
+    async def silent(request: web.Request) -> web.Response:
+        posted.append(parse_message(await request.read()).Header.MessageID)
+        await asyncio.sleep(2)
+        return web.Response(status=503)
+
+    runner, hes_url = await serve(silent)
+    client = HeadEndClient(HeadendStore(sessionmaker(engine)), runtime, audit=ControlAudit(sessionmaker(engine)),
+                           timeout_s=0.3, attempts=1, breaker_threshold=1, breaker_reset_s=3600)
+    try:
+        await client.headends.add("hes-a", url=hes_url, vendor="standard", max_concurrency=1)
+        batch = [controls((f"M-{n}",)) for n in range(3)]
+        await client.write([Record(topics.EDC_OUTBOUND, "hes-a", body, (("devices", "1"), ("kind", "start")))
+                            for _, body in batch])
+        audited = [e["entity_id"] for e in await UserStore(sessionmaker(engine)).audit_entries(entity="control")]
+    finally:
+        await client.close()
+        await runner.cleanup()
+        await runtime.stop()
+        await engine.dispose()
+    codes = {r.key: parse_message(r.value).Reply.Error[0].code for r in runtime.read_topic(topics.EDC_REPLIES)}
+    assert len(posted) == 1 and codes[posted[0]] == "5.4"
+    assert sorted(c for k, c in codes.items() if k != posted[0]) == ["5.5", "5.5"]
+    assert audited == posted  # the two never posted were never audited as sent
