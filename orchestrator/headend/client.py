@@ -128,6 +128,11 @@ class CircuitBreaker:
         opened meanwhile, and while it is half-open only the trial."""
         return self.state == self.CLOSED or (trial and self.state == self.HALF_OPEN)
 
+    def abandon_trial(self) -> None:
+        """The trial was not sent after all (its audit row could not be written): the next request
+        may be the trial instead, else the circuit would stay half-open with nobody asking."""
+        self._trial = False
+
     def success(self) -> None:
         self.failures = 0
         self._trial = False
@@ -291,6 +296,8 @@ class HeadEndClient:
         try:
             status, answer = await self._post(link, body, soap_action, trial, audited)
         except NotAudited:
+            if trial:
+                link.breaker.abandon_trial()
             return self._undelivered(record, name, request, NOT_AUDITED, "audit log not writable")
         except CircuitOpened:  # other requests failed meanwhile: this one is not sent (again)
             HEADEND_REQUESTS.labels(headend=name, outcome="circuit_open").inc()

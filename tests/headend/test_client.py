@@ -180,6 +180,10 @@ def test_breaker_half_opens_after_the_reset_time():
     assert not breaker.allow()  # one trial at a time
     breaker.success()
     assert breaker.state == CircuitBreaker.CLOSED and breaker.allow()
+    breaker.failure()
+    assert breaker.allow() and not breaker.allow()
+    breaker.abandon_trial()  # the trial was never sent: another request may be the trial
+    assert breaker.allow() and breaker.state == CircuitBreaker.HALF_OPEN
 
 
 def test_each_failed_trial_doubles_the_wait_for_the_next_up_to_the_limit():
