@@ -258,11 +258,12 @@ async def test_slow_down_and_garbage_head_ends_fail_their_devices_and_open_their
         gaps = [[b - a for a, b in zip(ts, ts[1:])] for ts in slow.arrivals.values()]
         backoffs = [[g[k] - TIMEOUT_S for g in gaps if len(g) > k] for k in range(ATTEMPTS - 1)]
         for k, waits in enumerate(backoffs):
-            assert waits and all(0.5 * BACKOFF_S * 2 ** k - 0.05 <= w <= 1.5 * BACKOFF_S * 2 ** k + 0.5
+            assert waits and all(0.5 * BACKOFF_S * 2 ** k - 0.05 <= w <= 1.5 * BACKOFF_S * 2 ** k + 0.75
                                  for w in waits), (k, waits)
         assert all(sum(a) / len(a) < sum(b) / len(b) for a, b in zip(backoffs, backoffs[1:])), backoffs
         opened = sorted(slow.arrivals[m][-1] + TIMEOUT_S for m in unreachable)[THRESHOLD - 1]
-        late = [t - opened for ts in slow.arrivals.values() for t in ts if t > opened + 0.25]
+        # (0.5 s of slack: the serve process may notice the timeout late on shared CI cores.)
+        late = [t - opened for ts in slow.arrivals.values() for t in ts if t > opened + 0.5]
         assert late == [], f"requests reached the slow head-end {late} s after its circuit opened"
 
         # The garbage head-end is not asked twice: an answer is an answer, if not an IEC one.
