@@ -75,7 +75,10 @@ class _RedactUrlPasswords(logging.Filter):
     """The URL rule for library records (aiohttp, SQLAlchemy, APScheduler log through stdlib logging)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format is the handler's to report, not the caller's crash
+            return True
         masked = mask_url_passwords(message)
         if masked != message:
             record.msg, record.args = masked, None

@@ -224,6 +224,8 @@ def test_fields_named_like_secrets_and_url_passwords_are_masked_in_logs(capsys):
             assert "visible-value" in err and "text/html" in err and "http://oms:****@h:1/x" in err, err
             assert "postgresql://u:****@db/x" in err, err
             assert token not in err and password not in err, err
+            logging.getLogger("lib").warning("bad %d", "format")  # the library's bug: reported, not raised here
+            assert "Logging error" in capsys.readouterr().err
     finally:
         structlog.configure(**saved)
         root.handlers[:] = handlers
