@@ -44,7 +44,8 @@ SENSITIVE_KEYS = frozenset({"authorization", "proxy_authorization", "cookie", "c
                             "session_secret", "admin_password"})
 SENSITIVE_SUFFIXES = ("_password", "_secret", "_token", "_cookie")
 MASK = "****"
-_URL_PASSWORD = re.compile(r"([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@", re.IGNORECASE)
+# The password runs to the last "@" before whitespace, as a URL parser reads an unencoded one.
+_URL_PASSWORD = re.compile(r"([a-z][a-z0-9+.-]*://[^/\s:@]*:)\S*@", re.IGNORECASE)
 
 
 def _sensitive(key: object) -> bool:
@@ -53,7 +54,8 @@ def _sensitive(key: object) -> bool:
 
 
 def mask_url_passwords(text: str) -> str:
-    """``scheme://user:password@host`` -> ``scheme://user:****@host``, anywhere in ``text``."""
+    """``scheme://user:password@host`` -> ``scheme://user:****@host``, anywhere in ``text`` (log
+    lines, and settings shown by ``config show``)."""
     return _URL_PASSWORD.sub(rf"\1{MASK}@", text) if "://" in text and "@" in text else text
 
 

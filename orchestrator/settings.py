@@ -10,6 +10,8 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from orchestrator.logs import mask_url_passwords
+
 CONFIG_ENV = "ORCHESTRATOR_CONFIG"
 _config_file: ContextVar[Path | None] = ContextVar("config_file", default=None)
 
@@ -96,20 +98,11 @@ class Settings(BaseSettings):
         for name, value in self.model_dump(mode="json").items():
             if isinstance(getattr(self, name), SecretStr):
                 value = "****" if getattr(self, name).get_secret_value() else ""
-            elif isinstance(value, str) and "://" in value and "@" in value:
-                value = _mask_url_password(value)
+            elif isinstance(value, str):
+                value = mask_url_passwords(value)
             out[name] = value
-        out["catalogue_url"] = _mask_url_password(self.catalogue_url)
+        out["catalogue_url"] = mask_url_passwords(self.catalogue_url)
         return out
-
-
-def _mask_url_password(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not at or ":" not in creds:
-        return url
-    user = creds.split(":", 1)[0]
-    return f"{scheme}{sep}{user}:****@{host}"
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
