@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from orchestrator.core.dispatch import DispatchState
 from orchestrator.correlation.store import DispatchProgressRow
-from orchestrator.store.campaigns import DispatchRecordRow
+from orchestrator.store.campaigns import RECORD_COLUMNS, DispatchRecordRow
 
 R = DispatchRecordRow
 P = DispatchProgressRow
@@ -63,11 +63,11 @@ async def estimated_kw(sessions: async_sessionmaker, campaign: str) -> float:
 
 # The event's per-device listing (REST and console CSV): the dispatcher's columns, with what the
 # correlation engine knows where its row wins (state, attempt, message, deadline, cause, detail).
-RECORD = {"campaign": R.campaign, "device": R.device, "state": STATE, "attempt": pick(P.attempt, R.attempt),
-          "headend": HEADEND, "step": R.step,
-          "message_id": pick(func.coalesce(P.message_id, R.message_id), R.message_id),
-          "start_at": R.start_at, "end_at": R.end_at, "deadline": pick(P.deadline, R.deadline), "updated_at": UPDATED,
-          "cause": CAUSE, "cause_message_id": pick(P.cause_message_id, R.cause_message_id), "detail": DETAIL}
+_PICKED = {"state": STATE, "attempt": pick(P.attempt, R.attempt), "headend": HEADEND,
+           "message_id": pick(func.coalesce(P.message_id, R.message_id), R.message_id),
+           "deadline": pick(P.deadline, R.deadline), "updated_at": UPDATED, "cause": CAUSE,
+           "cause_message_id": pick(P.cause_message_id, R.cause_message_id), "detail": DETAIL}
+RECORD = {name: _PICKED.get(name, getattr(R, name)) for name in RECORD_COLUMNS}  # the columns the CSV heads
 
 
 async def records(sessions: async_sessionmaker, campaign: str, *, state: str | None = None, after: str | None = None,
