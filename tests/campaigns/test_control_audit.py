@@ -8,7 +8,6 @@ row per message the head-ends received, naming the scheduler (start) or the oper
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from orchestrator.store.topology import TopologyStore
 from orchestrator.store.users import UserStore
 from tests.campaigns.fleet import fleet_rows
 from tests.headend.test_client import controls, letters, serve
+from tests.polling import until
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 DEVICES, HEADENDS, MESSAGE_SIZE = 120, 3, 25  # 40 devices per head-end: 2 messages each per send
@@ -57,13 +57,6 @@ async def _stub_headends(stack: AsyncExitStack) -> tuple[str, list[tuple[str, st
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     return f"http://127.0.0.1:{runner.addresses[0][1]}", received
-
-
-async def _until(predicate, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not await predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.2)
 
 
 async def test_one_audit_row_per_control_message_sent(tmp_path):
@@ -93,7 +86,7 @@ async def test_one_audit_row_per_control_message_sent(tmp_path):
             async def all_started() -> bool:
                 return sum(n for _, _, verb, n in received) == DEVICES
 
-            await _until(all_started, "the start controls at the head-ends")
+            await until(all_started, 60, "the start controls at the head-ends")
             starts = len(received)
             async with http.post(f"/api/v1/events/{event}/cancel", headers=as_operator,
                                  json={"reason": "audit test over"}) as r:
@@ -102,7 +95,7 @@ async def test_one_audit_row_per_control_message_sent(tmp_path):
             async def all_cancelled() -> bool:
                 return sum(n for _, _, _, n in received[starts:]) == DEVICES
 
-            await _until(all_cancelled, "the cancel controls at the head-ends")
+            await until(all_cancelled, 60, "the cancel controls at the head-ends")
             async with http.get("/api/v1/audit", params={"entity": "control", "limit": "1000"},
                                 headers={"Authorization": f"Bearer {admin}"}) as r:
                 assert r.status == 200, await r.text()

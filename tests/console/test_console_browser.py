@@ -6,7 +6,6 @@ Each step asserts what the page shows; a screenshot of every page goes to the te
 """
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +21,7 @@ from orchestrator.store.users import Role
 from tests.console.helpers import PASSWORD, orchestrator, token, user
 from tests.outages.builders import event as power_event
 from tests.outages.builders import message as events_message
+from tests.polling import until
 
 STATES = [s.value for s in DispatchState]
 ZONE = "America/Chicago"  # the operator's zone, not the server's (UTC)
@@ -63,16 +63,6 @@ async def _login(page, url: str, name: str) -> None:
 async def _shot(page, tmp_path, name: str) -> None:
     # caret="initial": hiding the caret would inject a <style>, which the page's CSP (rightly) blocks
     await page.screenshot(path=str(tmp_path / "screenshots" / f"{name}.png"), full_page=True, caret="initial")
-
-
-async def _until(check, timeout: float = 30.0, what: str = "condition"):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.2)
 
 
 async def test_operator_runs_events_watches_outages_and_finds_a_meter(system, browser, tmp_path):
@@ -141,10 +131,10 @@ async def test_operator_runs_events_watches_outages_and_finds_a_meter(system, br
 
     # live progress over server-sent events: no reload, the counts move until every device settled
     await page.locator("#count-PENDING").wait_for()
-    await _until(lambda: page.locator("#settled").inner_text(), what="progress")
-    await _until(lambda: _settled(page, len(thermostats)), timeout=60, what="every device settled")
+    await until(lambda: page.locator("#settled").inner_text(), what="progress")
+    await until(lambda: _settled(page, len(thermostats)), timeout=60, what="every device settled")
     final = ("ENDED", "REJECTED", "FAILED", "OPTED_OUT", "SKIPPED_OUTAGE", "SKIPPED_INELIGIBLE", "CANCELLED")
-    await _until(lambda: _count(page, final, len(thermostats)), timeout=60,
+    await until(lambda: _count(page, final, len(thermostats)), timeout=60,
                  what="every device's control completed (the simulated control ends)")
     await _shot(page, tmp_path, "event-progress-live")
     await page.reload()
@@ -203,7 +193,7 @@ async def test_operator_runs_events_watches_outages_and_finds_a_meter(system, br
         await page.reload()
         row = page.locator(f"table[data-level='transformer'] tr:has-text('{transformer}')")
         return await row.count() and row
-    row = await _until(shown_out, what="transformer outage on the page")
+    row = await until(shown_out, what="transformer outage on the page")
     assert str(len(meters)) in await row.inner_text() and "SUSTAINED" in await row.inner_text()
     assert f"affecting {len(meters)} meter" in await page.locator("#outage-summary").inner_text()
     await _shot(page, tmp_path, "outages-active")
@@ -214,7 +204,7 @@ async def test_operator_runs_events_watches_outages_and_finds_a_meter(system, br
         await page.reload()
         return await page.locator("#no-outages").count() and await page.locator(
             f"#restored tr:has-text('{transformer}')").count()
-    await _until(cleared, what="outage cleared")
+    await until(cleared, what="outage cleared")
     await _shot(page, tmp_path, "outages-cleared")
 
     # search a meter

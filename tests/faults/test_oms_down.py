@@ -9,7 +9,6 @@ Idempotency-Key it was first tried with.
 from __future__ import annotations
 
 import asyncio
-import time
 from contextlib import AsyncExitStack
 from datetime import datetime, timezone
 
@@ -27,6 +26,7 @@ from orchestrator.store.topology import TopologyStore
 from tests.outages.builders import event, message, topology
 from tests.outages.oms_server import OmsServer
 from tests.outages.scenarios import topology_rows
+from tests.polling import until
 
 ATTEMPTS = 3
 OUT = [f"F1-T{t}-M1" for t in range(1, 7)]  # one meter under each of six transformers: six meter outages
@@ -37,16 +37,6 @@ async def _deliveries(http: aiohttp.ClientSession, url: str, status: str | None 
     async with http.get(f"{url}/api/v1/oms/deliveries{query}") as r:
         assert r.status == 200, await r.text()
         return await r.json()
-
-
-async def _until(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = await check()
-        if found:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _cli(*args: str):
@@ -79,7 +69,7 @@ async def test_oms_down_past_the_retry_window_dead_letters_then_replay_delivers_
             found = await _deliveries(http, running.url)
             return found if found["counts"] == {"dead": len(OUT)} else None
 
-        dead = await _until(all_dead, 60, "every notification dead-lettered")
+        dead = await until(all_dead, 60, "every notification dead-lettered")
         # Each was tried the configured number of times, the OMS saw exactly those tries, nothing got in.
         assert [d["attempts"] for d in dead["deliveries"]] == [ATTEMPTS] * len(OUT)
         assert all(d["last_status"] == 503 and "HTTP 503" in d["last_error"] for d in dead["deliveries"])
@@ -97,7 +87,7 @@ async def test_oms_down_past_the_retry_window_dead_letters_then_replay_delivers_
         async def replayed_over_rest():
             return len(oms.received) == len(first)
 
-        await _until(replayed_over_rest, 20, "the REST replay delivered")
+        await until(replayed_over_rest, 20, "the REST replay delivered")
         result = await asyncio.to_thread(_cli, "oms", "replay", "--database-url", settings.catalogue_url)
         assert result.exit_code == 0 and f"replayed {len(rest)} deliveries" in result.output.splitlines()
 
@@ -105,7 +95,7 @@ async def test_oms_down_past_the_retry_window_dead_letters_then_replay_delivers_
             found = await _deliveries(http, running.url)
             return found if found["counts"] == {"delivered": len(OUT)} else None
 
-        delivered = await _until(all_delivered, 30, "every replayed notification delivered")
+        delivered = await until(all_delivered, 30, "every replayed notification delivered")
         # Once each, under the key it was first tried with; a second replay finds nothing dead.
         assert sorted(k for k, _ in oms.received) == sorted(keys.values())
         assert sorted(body["outage"]["asset"] for _, body in oms.received) == sorted(OUT)

@@ -3,8 +3,6 @@
 reason, and the other devices of the event carry on."""
 from __future__ import annotations
 
-import asyncio
-import time
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +16,7 @@ from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.topology import TopologyStore
 from tests.masterdata.helpers import agreement, message
+from tests.polling import until
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 EDC = "{http://iec.ch/TC57/2011/EndDeviceControls#}"
@@ -37,16 +36,6 @@ def _controls(xml: bytes) -> list[tuple[str, str]]:
     root = etree.fromstring(xml)
     return [(c.find(f"{EDC}EndDevices/{EDC}mRID").text, c.find(f"{EDC}EndDeviceControlType").get("ref"))
             for c in root.iter(f"{EDC}EndDeviceControl")]
-
-
-async def _until(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not reached"
-        await asyncio.sleep(0.1)
 
 
 async def test_switch_mid_event_ends_the_control_on_that_device(tmp_path):
@@ -70,7 +59,7 @@ async def test_switch_mid_event_ends_the_control_on_that_device(tmp_path):
                 body = await r.json()
             return body if body["state"] == "ACTIVE" else None
 
-        rollup = (await _until(active))["rollup"]
+        rollup = (await until(active))["rollup"]
         # Both were sent. (No head-end URL is registered here, so the head-end client answers each
         # control with a FAILED reply and the correlator may already have them REJECTED.)
         assert rollup["SENT"] + rollup["REJECTED"] == 2
@@ -86,7 +75,7 @@ async def test_switch_mid_event_ends_the_control_on_that_device(tmp_path):
                                 params={"state": "CANCELLED"}) as r:
                 return (await r.json())["items"]
 
-        [record] = await _until(cancelled)
+        [record] = await until(cancelled)
         assert record["device"] == "WH1"
         assert record["detail"] == "customer switched: move-out: agreement A1 ended"
         restore = [c for r in runtime.read_topic(topics.EDC_OUTBOUND) for c in _controls(r.value)

@@ -28,6 +28,7 @@ from orchestrator.store.topology import TopologyStore, read_rows
 from orchestrator.store.users import Role
 from tests.observability.promql import RULES, alert_rules, panel_queries
 from tests.outages.oms_server import OmsServer
+from tests.polling import until
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = ROOT / "programs"
@@ -39,16 +40,6 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]  # closed again when this returns: connections are refused
-
-
-async def until(check, timeout: float, what: str, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(interval)
 
 
 class Prom:

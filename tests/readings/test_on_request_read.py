@@ -2,8 +2,6 @@
 simulated head-end → MeterReadings answer → readings.inbound → stored and correlated to the request."""
 from __future__ import annotations
 
-import asyncio
-import time
 from contextlib import AsyncExitStack
 
 import aiohttp
@@ -14,16 +12,7 @@ from orchestrator.service import start
 from orchestrator.settings import Settings
 from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.topology import TopologyStore
-
-
-async def _until(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not reached"
-        await asyncio.sleep(0.1)
+from tests.polling import until
 
 
 async def test_on_request_read_round_trip_through_the_simulator(tmp_path):
@@ -52,7 +41,7 @@ async def test_on_request_read_round_trip_through_the_simulator(tmp_path):
                 status = await r.json()
             return status if status["status"] != "requested" else None
 
-        status = await _until(answered)
+        status = await until(answered)
         assert (status["status"], status["estimated"]) == ("read", False) and status["value"] > 0
         assert sim.stats["reads_answered"] == 1
         # The interval energy and instantaneous power of the answer were stored as readings.
