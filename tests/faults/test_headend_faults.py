@@ -32,8 +32,6 @@ from orchestrator import topics
 from orchestrator.headend.client import CircuitBreaker, HeadEndClient
 from orchestrator.headend.metrics import HEADEND_CIRCUIT
 from orchestrator.iec import (
-    EndDeviceControl,
-    build_end_device_controls,
     ok_reply,
     parse_end_device_controls_reply,
     parse_message,
@@ -48,6 +46,7 @@ from orchestrator.store.db import make_engine, sessionmaker, upgrade_async
 from orchestrator.store.headends import HeadendStore
 from tests.faults.campaign import KINDS, PROGRAM, RecordingHeadEnd, write_programs
 from tests.faults.embedded import EmbeddedServer, free_port
+from tests.headend.test_client import controls
 
 
 # The dispatcher sends devices in the order of their head-end's name: the slow one's comes first.
@@ -295,12 +294,6 @@ async def test_slow_down_and_garbage_head_ends_fail_their_devices_and_open_their
                "dead_letters": dict(Counter(f"{d['key']} {d['code']}" for d in letters))})
 
 
-def controls(message_id: str) -> bytes:
-    return build_end_device_controls([EndDeviceControl(
-        mRID=f"ctl-{message_id}", EndDeviceControlType="16.15.0.54", endDevices=[f"TSTAT-{message_id}"],
-        issuerTrackingID="campaign-1", durationMinutes=60)], message_id=message_id, source="orchestrator")
-
-
 async def test_requests_between_attempts_stop_when_the_circuit_opens(tmp_path):
     """Ten requests of one batch, all let through while the circuit is closed; the third to run out
     of attempts opens it, and those still waiting for their next attempt are failed 5.5 unsent.
@@ -320,7 +313,7 @@ async def test_requests_between_attempts_stop_when_the_circuit_opens(tmp_path):
         await HeadendStore(sessionmaker(engine)).add(SLOW, url=await slow.start(), vendor="standard",
                                                      max_concurrency=100, rate_per_s=1000.0)
         ids = [f"slow-{n}" for n in range(10)]
-        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls(i)) for i in ids])
+        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls([i], i)[1]) for i in ids])
         assert client.breaker(SLOW).state == CircuitBreaker.OPEN
         codes = {r.key: parse_end_device_controls_reply(r.value).errors[0].code
                  for r in runtime.read_topic(topics.EDC_REPLIES)}
@@ -335,13 +328,13 @@ async def test_requests_between_attempts_stop_when_the_circuit_opens(tmp_path):
 
         # The reset time is over while the head-end is still slow: one trial, one attempt, open again.
         client.breaker(SLOW).wait_s = 0.0
-        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls("trial"))])
+        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls(["trial"], "trial")[1])])
         assert len(slow.arrivals["trial"]) == 1 and client.breaker(SLOW).state == CircuitBreaker.OPEN
         [reply] = [r for r in runtime.read_topic(topics.EDC_REPLIES) if r.key == "trial"]
         assert parse_end_device_controls_reply(reply.value).errors[0].code == "5.4"
 
         slow.answer = promptly
-        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls("again"))])
+        await client.write([Record(topics.EDC_OUTBOUND, SLOW, controls(["again"], "again")[1])])
         assert client.breaker(SLOW).state == CircuitBreaker.CLOSED
         assert HEADEND_CIRCUIT.labels(headend=SLOW)._value.get() == CircuitBreaker.CLOSED
         [reply] = [r for r in runtime.read_topic(topics.EDC_REPLIES) if r.key == "again"]
